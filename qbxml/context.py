@@ -187,10 +187,8 @@ def add_address(
     if address is None and name_line is None:
         return None
     element = sub(parent, tag)
-    lines = [name_line] if name_line else []
-    if address is not None:
-        lines += [address.line1, address.line2]
-    lines = [line for line in lines if line]
+    candidates = [name_line] + ([address.line1, address.line2] if address is not None else [])
+    lines = [line for line in candidates if line]
     for number, line in enumerate(lines[:5], start=1):
         add_text(ctx, element, f"Addr{number}", line, 41)
     if address is not None:

@@ -83,15 +83,15 @@ def clean_text(
     folded, ``uppercase`` capitalises, and the result is cut to ``max_len``. Replacements and
     cuts are appended to ``notes`` (capitals are a setting, not a change worth logging).
     """
-    result = storable(value, multiline=multiline)
+    # Capitals first: some capitals are not storable although their small letter is (µ -> Μ),
+    # and some grow (ß -> SS); the character check and the cut below see the final text.
+    source = value.upper() if uppercase else value
+    result = storable(source, multiline=multiline)
     if not multiline:
         result = _WHITESPACE.sub(" ", result).strip()
-    replaced = any(c not in " \t\r\n" and _storable_char(c, multiline) != c for c in value)
+    replaced = any(c not in " \t\r\n" and _storable_char(c, multiline) != c for c in source)
     if replaced and notes is not None:
         notes.append(FieldNote(path, "replaced", value, result))
-    if uppercase:
-        # Some characters grow when capitalised (ß -> SS); the cut below still applies.
-        result = result.upper()
     if len(result) > max_len:
         cut = result[:max_len].rstrip() if not multiline else result[:max_len]
         if notes is not None:

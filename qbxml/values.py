@@ -6,10 +6,13 @@ import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from qbxml.errors import ResponseError
+from qbxml.errors import BuildError, ResponseError
 
 _CENT = Decimal("0.01")
 # QuickBooks writes DATETIMETYPE as 2008-07-05T12:54:32-08:00 (offset optional).
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_INT = re.compile(r"^[+-]?\d+$", re.ASCII)
+_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$", re.ASCII)
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(Z|[+-]\d{2}:\d{2})?$")
 
 
@@ -17,6 +20,8 @@ def parse_decimal(text: str | None, *, field: str = "value") -> Decimal | None:
     """Read an AMTTYPE, QUANTYPE, PRICETYPE or PERCENTTYPE value; None for absent or empty."""
     if text is None or not text.strip():
         return None
+    if not _DECIMAL.match(text.strip()):
+        raise ResponseError(f"{field} is not a number: {text!r}")
     try:
         value = Decimal(text.strip())
     except InvalidOperation as exc:
@@ -30,6 +35,8 @@ def parse_date(text: str | None, *, field: str = "date") -> date | None:
     """Read a DATETYPE value (YYYY-MM-DD)."""
     if text is None or not text.strip():
         return None
+    if not _DATE.match(text.strip()):
+        raise ResponseError(f"{field} is not a date (YYYY-MM-DD): {text!r}")
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
@@ -66,21 +73,32 @@ def parse_int(text: str | None, *, field: str = "number") -> int | None:
     """Read an INTTYPE value."""
     if text is None or not text.strip():
         return None
+    if not _INT.match(text.strip()):
+        raise ResponseError(f"{field} is not a whole number: {text!r}")
     try:
         return int(text.strip())
     except ValueError as exc:
         raise ResponseError(f"{field} is not a whole number: {text!r}") from exc
 
 
+def _quantize(value: Decimal, quantum: Decimal) -> Decimal:
+    try:
+        result = value.quantize(quantum, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:
+        raise BuildError(f"the number {value} is too large for QuickBooks") from exc
+    if not result.is_finite():
+        raise BuildError(f"the number {value} is not finite")
+    return result if result != 0 else abs(result)  # never write a negative zero
+
+
 def format_amount(value: Decimal) -> str:
     """Write an AMTTYPE: two decimals, rounded half up, no exponent."""
-    return f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):f}"
+    return f"{_quantize(value, _CENT):f}"
 
 
 def format_decimal(value: Decimal, places: int = 5) -> str:
     """Write a QUANTYPE/PRICETYPE/PERCENTTYPE without an exponent, at most ``places`` decimals."""
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{value.quantize(quantum, rounding=ROUND_HALF_UP):f}"
+    text = f"{_quantize(value, Decimal(1).scaleb(-places)):f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"

@@ -6,9 +6,14 @@ QuickBooks answers large queries in one document.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from qbxml.errors import XmlParseError
+
+# The encoding named in an XML declaration; a str is already decoded, so it no longer applies.
+_DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
 
 
 def _parser() -> etree.XMLParser:
@@ -30,8 +35,8 @@ def parse_xml(data: bytes | str, *, what: str = "XML") -> etree._Element:
     document that carries a DOCTYPE (and so could declare entities).
     """
     if isinstance(data, str):
-        # lxml refuses str input that carries an encoding declaration; encode it ourselves.
-        data = data.encode("utf-8")
+        # A str is already decoded: whatever encoding its declaration names, it is UTF-8 now.
+        data = _DECLARED_ENCODING.sub(r"\1\2utf-8\2", data, count=1).encode("utf-8")
     if not data.strip():
         raise XmlParseError(f"{what} is empty")
     try:
@@ -41,7 +46,8 @@ def parse_xml(data: bytes | str, *, what: str = "XML") -> etree._Element:
     except ValueError as exc:  # e.g. a str with an encoding declaration, or NUL bytes
         raise XmlParseError(f"{what} cannot be read: {exc}") from exc
     tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+    docinfo: etree.DocInfo = tree.docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
         raise XmlParseError(f"{what} carries a DOCTYPE, which is refused")
     for node in root.iter():
         if isinstance(node, etree._Entity):
