@@ -46,8 +46,9 @@ def parse_xml(data: bytes | str, *, what: str = "XML") -> etree._Element:
     except ValueError as exc:  # e.g. a str with an encoding declaration, or NUL bytes
         raise XmlParseError(f"{what} cannot be read: {exc}") from exc
     tree = root.getroottree()
-    docinfo: etree.DocInfo = tree.docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
+    docinfo = tree.docinfo
+    # lxml-stubs lack DocInfo.doctype; the attribute exists on every lxml we support.
+    if getattr(docinfo, "doctype", None) or docinfo.internalDTD is not None:
         raise XmlParseError(f"{what} carries a DOCTYPE, which is refused")
     for node in root.iter():
         if isinstance(node, etree._Entity):
