@@ -1,0 +1,1 @@
+"""The .qwc template the Web Connector loads (rendered by qbwc_server.qwc)."""

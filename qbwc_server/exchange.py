@@ -1,0 +1,328 @@
+"""Handing work to the Web Connector and recording QuickBooks' answers.
+
+sendRequestXML: check the session, read strHCPResponse on the first call, claim ready requests,
+build their qbXML from the latest records and links, and hand out one message set.
+receiveResponseXML: match each answer to its request by requestID, record the result, and
+report how much of the session's work is done.
+"""
+
+from __future__ import annotations
+
+import logging
+import ntpath
+import uuid
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from qbwc_server.config import Settings
+from qbwc_server.sync.kinds import KindRegistry, Outcome
+from qbxml.context import BuildContext
+from qbxml.envelope import message_set
+from qbxml.errors import BuildError, QbxmlError, VersionError
+from qbxml.hcp import parse_hcp
+from qbxml.responses import RequestResult, parse_response
+from qbxml.status import classify
+from qbxml.versions import choose_version
+from request_queue.rows import CompanyRow, RequestRow, SessionRow
+from request_queue.store import Store, Tx
+
+log = logging.getLogger("qbwc_server.exchange")
+PARSE_ERROR_HRESULT = "0x80040400"
+RETRY_DELAY_SECONDS = 30.0
+
+
+class Exchange:
+    """The send/receive half of a session."""
+
+    def __init__(self, store: Store, settings: Settings, kinds: KindRegistry) -> None:
+        self.store = store
+        self.settings = settings
+        self.kinds = kinds
+
+    # -- sendRequestXML ---------------------------------------------------------------------
+    def send(self, hashed: str, hcp: str, company_file: str, country: str,
+             major: int, minor: int) -> str:
+        with self.store.transaction() as tx:
+            session = _live_session(tx, hashed)
+            if session is None or session.company_id is None:
+                return ""
+            tx.sessions.touch(session.id, self.settings.session_idle_seconds)
+            company = tx.companies.get(session.company_id)
+            version = session.qbxml_version
+            if version is None:
+                version = self._first_call(tx, session, company, hcp, company_file, major, minor)
+                if version is None:
+                    return ""
+            if not company.enabled:
+                return ""
+            return self._hand_out(tx, session, company, version)
+
+    def _first_call(self, tx: Tx, session: SessionRow, company: CompanyRow, hcp: str,
+                    company_file: str, major: int, minor: int) -> str | None:
+        host: dict[str, Any] | None = None
+        supported: list[str] = []
+        if hcp.strip():
+            try:
+                parsed = parse_hcp(hcp)
+                host = _jsonable(asdict(parsed))
+                supported = list(parsed.supported_versions)
+            except QbxmlError as exc:
+                tx.log.write(company.id, "hcp_unreadable",
+                             f"Could not read QuickBooks' host information: {exc}",
+                             level="warning", session_id=session.id)
+        if not supported and major:
+            supported = [f"{major}.{minor}"]
+        try:
+            version = choose_version(supported)
+        except VersionError as exc:
+            self._fail_session(tx, session, company, exc.message)
+            return None
+        bound = company.company_file
+        if bound and company_file and _same_file(bound, company_file) is False:
+            reason = (f"The Web Connector has the company file {company_file} open, but "
+                      f"qbwc-server's company '{company.name}' syncs {bound}. Nothing was "
+                      "synced. Open the right company file in QuickBooks, or ask an admin "
+                      "to change which file this company syncs.")
+            self._fail_session(tx, session, company, reason)
+            return None
+        changes: dict[str, Any] = {"qbxml_version": version}
+        if host is not None:
+            changes["host_info"] = host
+        if not bound and company_file:
+            changes["company_file"] = company_file
+            tx.log.write(company.id, "company_file_bound",
+                         f"Company bound to QuickBooks file {company_file}",
+                         session_id=session.id)
+        tx.companies.update(company.id, **changes)
+        tx.sessions.update(session.id, qbxml_version=version, company_file=company_file or bound)
+        return version
+
+    def _fail_session(self, tx: Tx, session: SessionRow, company: CompanyRow,
+                      reason: str) -> None:
+        tx.sessions.update(session.id, expected_state="open", state="failed", last_error=reason)
+        tx.log.write(company.id, "session_refused", reason, level="error", session_id=session.id)
+
+    def _hand_out(self, tx: Tx, session: SessionRow, company: CompanyRow, version: str) -> str:
+        uppercase = bool(company.settings.get("uppercase", False))
+        while True:
+            claimed = tx.queue.claim(company.id, session.id, self.settings.message_set_max_requests)
+            if not claimed:
+                return self._nothing_ready(tx, session, company)
+            parts = []
+            writes = []
+            for req in claimed:
+                built = self._build(tx, req, company, version, uppercase)
+                if built is not None:
+                    parts.append((req.qb_request_id or str(req.id), built))
+                    kind = self.kinds.get(req.entity, req.action)
+                    if kind is not None and kind.writes:
+                        writes.append(req.id)
+            if not parts:
+                continue  # every claimed request failed to build; claim the next ones
+            message_set_id = None
+            if writes:
+                message_set_id = "{" + str(uuid.uuid4()).upper() + "}"
+                tx.queue.set_message_set(writes, message_set_id)
+            tx.sessions.add_counts(session.id, sets=1)
+            return message_set(parts, version=version, on_error="continueOnError",
+                               new_message_set_id=message_set_id)
+
+    def _build(self, tx: Tx, req: RequestRow, company: CompanyRow, version: str,
+               uppercase: bool) -> Any:
+        kind = self.kinds.get(req.entity, req.action)
+        ctx = BuildContext(version=version, uppercase=uppercase)
+        try:
+            if kind is None:
+                raise BuildError(f"no way to send a {req.entity} {req.action} request")
+            element = kind.build(req, tx, ctx)
+        except (BuildError, QbxmlError) as exc:
+            self._finish(tx, req, company.id, Outcome("failed", f"Could not build: {exc}"), None)
+            return None
+        for note in ctx.notes:
+            tx.log.write(company.id, f"field_{note.kind}",
+                         f"{note.path}: {note.original!r} sent as {note.result!r}",
+                         level="warning", record_kind=req.record_kind, record_id=req.record_id,
+                         request_id=req.id)
+        tx.log.write(company.id, "sent", f"{req.entity} {req.action} sent (try {req.attempts})",
+                     record_kind=req.record_kind, record_id=req.record_id, request_id=req.id,
+                     session_id=req.session_id)
+        return element
+
+    def _nothing_ready(self, tx: Tx, session: SessionRow, company: CompanyRow) -> str:
+        """"" ends the session; with work due shortly, ask QBWC to wait (NoOp) instead."""
+        counts = tx.queue.counts(company.id, horizon_seconds=self.settings.noop_horizon_seconds)
+        if counts.due_soon and session.noops < self.settings.max_noops_per_session:
+            tx.sessions.update(session.id, pending_noop=True, noops=session.noops + 1)
+        return ""
+
+    # -- receiveResponseXML -----------------------------------------------------------------
+    def receive(self, hashed: str, response: str, hresult: str, message: str) -> int:
+        with self.store.transaction() as tx:
+            session = _live_session(tx, hashed)
+            if session is None or session.company_id is None:
+                return -1
+            tx.sessions.touch(session.id, self.settings.session_idle_seconds)
+            company_id = session.company_id
+            in_flight = tx.queue.in_state(company_id, "sent", session_id=session.id)
+            if hresult.strip():
+                return self._request_processor_error(tx, session, in_flight, hresult, message)
+            try:
+                if not response.strip():
+                    raise QbxmlError("the response is empty")
+                answers = parse_response(response)
+            except QbxmlError as exc:
+                reason = (f"QuickBooks' answer could not be read ({exc}). The requests it "
+                          "answered will be checked before anything is sent again.")
+                release_in_flight(tx, self.kinds, session, company_id)
+                return self._end_with_error(tx, session, reason)
+            by_request_id = {r.qb_request_id: r for r in in_flight}
+            for result in answers.results:
+                req = by_request_id.pop(result.request_id or "", None)
+                if req is None:
+                    tx.log.write(company_id, "unmatched_response",
+                                 f"Ignored an answer ({result.name}, requestID "
+                                 f"{result.request_id!r}) to nothing handed out in this session",
+                                 level="warning", session_id=session.id)
+                    continue
+                self._finish(tx, req, company_id, self._outcome(tx, req, result), result)
+            for req in by_request_id.values():  # QuickBooks did not run these (stopOnError)
+                tx.queue.move(req.id, "sent", "queued", session_id=None)
+            return self._percent(tx, session.id, company_id)
+
+    def _outcome(self, tx: Tx, req: RequestRow, result: RequestResult) -> Outcome:
+        kind = self.kinds.get(req.entity, req.action)
+        if kind is None:
+            return Outcome("failed", f"no way to read a {req.entity} {req.action} answer")
+        if result.ok or result.no_match:
+            try:
+                return kind.apply(req, result, tx)
+            except QbxmlError as exc:
+                return Outcome("failed", f"QuickBooks' answer could not be read: {exc}")
+        decision = classify(result)
+        words = f"QuickBooks said {result.status_code}: {result.status_message.strip()}"
+        if decision.retryable:
+            return Outcome("retry", words, delay_seconds=RETRY_DELAY_SECONDS)
+        return Outcome("failed", words)
+
+    def _finish(self, tx: Tx, req: RequestRow, company_id: int, outcome: Outcome,
+                result: RequestResult | None) -> None:
+        code = None if result is None else result.status_code
+        level = "info"
+        if outcome.state == "done":
+            tx.queue.move(req.id, "sent", "done", status_code=code, error=None)
+            if req.session_id is not None:
+                tx.sessions.add_counts(req.session_id, done=1)
+        elif outcome.state == "continue":
+            params = {**req.params, **outcome.params}
+            tx.queue.move(req.id, "sent", "queued", params=params, attempts=0, session_id=None,
+                          status_code=code)
+        elif outcome.state == "retry" and req.attempts < self.settings.request_max_attempts:
+            level = "warning"
+            tx.queue.retry_later(req.id, "sent", outcome.delay_seconds, status_code=code,
+                                 error=outcome.message, session_id=None)
+        else:
+            level = "error"
+            tx.queue.move(req.id, "sent", "failed", status_code=code, error=outcome.message)
+            dependents = tx.queue.fail_dependents(req.id, f"waits for request {req.id}, which "
+                                                  f"failed: {outcome.message}")
+            if req.session_id is not None:
+                tx.sessions.add_counts(req.session_id, failed=1 + len(dependents))
+        tx.log.write(company_id, outcome.state if level != "error" else "failed", outcome.message,
+                     level=level, record_kind=req.record_kind, record_id=req.record_id,
+                     request_id=req.id, session_id=req.session_id,
+                     details=None if code is None else {"status_code": code})
+
+    def _request_processor_error(self, tx: Tx, session: SessionRow, in_flight: list[RequestRow],
+                                 hresult: str, message: str) -> int:
+        assert session.company_id is not None
+        words = f"QuickBooks could not run the request ({hresult}: {message.strip()})"
+        if hresult.strip().lower() == PARSE_ERROR_HRESULT and in_flight:
+            # QuickBooks refused the whole set before running any of it: nothing was applied.
+            if len(in_flight) > 1:
+                for req in in_flight:
+                    tx.queue.move(req.id, "sent", "queued", solo=True, session_id=None)
+                tx.log.write(session.company_id, "set_refused", f"{words}; the requests will "
+                             "be sent one by one to find the one QuickBooks refuses",
+                             level="warning", session_id=session.id)
+            else:
+                self._finish(tx, in_flight[0], session.company_id, Outcome("failed", words), None)
+            return self._percent(tx, session.id, session.company_id)
+        release_in_flight(tx, self.kinds, session, session.company_id)
+        return self._end_with_error(tx, session, words)
+
+    def _end_with_error(self, tx: Tx, session: SessionRow, reason: str) -> int:
+        tx.sessions.update(session.id, expected_state="open", state="failed", last_error=reason)
+        tx.log.write(session.company_id, "session_error", reason, level="error",
+                     session_id=session.id)
+        return -101
+
+    def _percent(self, tx: Tx, session_id: int, company_id: int) -> int:
+        """0-99 while this company has work ready (or due within the NoOp horizon and NoOps
+        are left), 100 when there is none."""
+        counts = tx.queue.counts(company_id, horizon_seconds=self.settings.noop_horizon_seconds)
+        session = tx.sessions.by_id(session_id)
+        remaining = counts.ready + counts.by_state["sent"]
+        if session.noops < self.settings.max_noops_per_session:
+            remaining += counts.due_soon
+        if remaining == 0:
+            return 100
+        processed = session.done_count + session.failed_count
+        return min(99, (100 * processed) // (processed + remaining))
+
+    def requeue_uncertain_reads(self, tx: Tx, company_id: int) -> None:
+        """A lost answer to a read-only request is harmless: ask again."""
+        for req in tx.queue.in_state(company_id, "uncertain"):
+            kind = self.kinds.get(req.entity, req.action)
+            if kind is not None and not kind.writes:
+                tx.queue.move(req.id, "uncertain", "queued", session_id=None)
+                tx.log.write(company_id, "requeued", "The answer was lost; a read-only "
+                             "request is simply sent again", request_id=req.id,
+                             record_kind=req.record_kind, record_id=req.record_id)
+
+
+def release_in_flight(tx: Tx, kinds: KindRegistry, session: SessionRow, company_id: int) -> int:
+    """Requests sent in ``session`` whose answer never came: reads go back to the queue,
+    writes become uncertain (they are checked in QuickBooks before anything is re-sent)."""
+    released = 0
+    for req in tx.queue.in_state(company_id, "sent", session_id=session.id):
+        kind = kinds.get(req.entity, req.action)
+        if kind is not None and not kind.writes:
+            tx.queue.move(req.id, "sent", "queued", session_id=None)
+        else:
+            tx.queue.move(req.id, "sent", "uncertain")
+            tx.log.write(company_id, "uncertain", "Sent, but the answer never came; it will be "
+                         "checked in QuickBooks before anything is sent again", level="warning",
+                         request_id=req.id, record_kind=req.record_kind, record_id=req.record_id)
+        released += 1
+    return released
+
+
+def _live_session(tx: Tx, hashed: str) -> SessionRow | None:
+    session = tx.sessions.by_ticket_hash(hashed)
+    if session is None or session.state != "open":
+        return None
+    if session.expires_at <= tx.now():
+        tx.sessions.update(session.id, expected_state="open", state="expired",
+                           last_error="The session expired: the Web Connector was silent too "
+                           "long. It will sign in again on its next run.")
+        return None
+    return session
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Windows paths compare case-insensitively, with either slash."""
+    return ntpath.normcase(ntpath.normpath(a)) == ntpath.normcase(ntpath.normpath(b))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,223 @@
+"""The Web Connector protocol: sign-in, sessions and the session-level replies.
+
+QbwcService implements qbwc_server.protocol.QbwcHandler. Handing out work and recording
+QuickBooks' answers is in exchange.py; this module owns tickets and the session's life.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from qbwc_server import __version__
+from qbwc_server.config import Settings
+from qbwc_server.exchange import Exchange, release_in_flight
+from qbwc_server.secrets import dummy_verify, new_ticket, ticket_hash, verify_password
+from qbwc_server.sync.kinds import KindRegistry
+from request_queue.rows import CompanyRow, SessionRow
+from request_queue.store import Store, Tx
+
+log = logging.getLogger("qbwc_server.service")
+
+NVU, NONE, BUSY = "nvu", "none", "busy"
+MSG_NVU = "The Web Connector user name or password is not valid for qbwc-server."
+MSG_LOCKED = "Too many failed sign-ins for this user name; try again in a few minutes."
+MSG_NONE = "Nothing to sync."
+MSG_PAUSED = "Syncing is paused for this company in qbwc-server."
+MSG_BUSY = "Another Web Connector session is syncing this company; it will run again later."
+MSG_UNKNOWN_TICKET = (
+    "This Web Connector session is unknown or has expired. "
+    "The Web Connector will sign in again on its next scheduled run."
+)
+
+
+@dataclass(frozen=True)
+class _SignIn:
+    company: CompanyRow | None
+    locked: bool
+
+
+class QbwcService:
+    """Answers every Web Connector call; holds no session state between calls."""
+
+    def __init__(self, store: Store, settings: Settings, kinds: KindRegistry) -> None:
+        self.store = store
+        self.settings = settings
+        self.exchange = Exchange(store, settings, kinds)
+
+    # -- versions ---------------------------------------------------------------------------
+    def server_version(self) -> str:
+        return f"qbwc-server {__version__}"
+
+    def client_version(self, str_version: str) -> str:
+        """"" to proceed; "O:<min>" when this Web Connector is older than we support."""
+        wanted = _version_tuple(self.settings.min_client_version)
+        have = _version_tuple(str_version)
+        if have and wanted and have < wanted:
+            return f"O:{self.settings.min_client_version}"
+        return ""
+
+    # -- sign-in ----------------------------------------------------------------------------
+    def authenticate(self, str_user_name: str, str_password: str) -> list[str]:
+        ticket = new_ticket()
+        with self.store.transaction() as tx:
+            sign_in = _SignIn(tx.companies.by_username(str_user_name),
+                              tx.throttle.locked(str_user_name))
+        # The slow hash runs outside any transaction so it never holds the database lock.
+        if sign_in.locked or sign_in.company is None:
+            dummy_verify(str_password, self.settings.password_hash_iterations)
+            valid = False
+        else:
+            valid = verify_password(str_password, sign_in.company.password_hash)
+        with self.store.transaction() as tx:
+            if not valid:
+                return [ticket, self._refuse_login(tx, ticket, str_user_name, sign_in)]
+            assert sign_in.company is not None
+            tx.throttle.clear(str_user_name)
+            return self._open_session(tx, ticket, sign_in.company)
+
+    def _refuse_login(self, tx: Tx, ticket: str, username: str, sign_in: _SignIn) -> str:
+        message = MSG_LOCKED if sign_in.locked else MSG_NVU
+        if not sign_in.locked:
+            tx.throttle.failure(username, max_failures=self.settings.login_max_failures,
+                                lockout_seconds=self.settings.login_lockout_seconds)
+        company_id = sign_in.company.id if sign_in.company else None
+        tx.sessions.create(company_id=company_id, ticket_hash=ticket_hash(ticket),
+                           state="refused", idle_seconds=self.settings.session_idle_seconds,
+                           last_error=message)
+        tx.log.write(company_id, "sign_in_refused", message, level="warning")
+        log.warning("Web Connector sign-in refused (company %s): %s", company_id, message)
+        return NVU
+
+    def _open_session(self, tx: Tx, ticket: str, company: CompanyRow) -> list[str]:
+        self._end_dead_sessions(tx, company.id)
+        idle = self.settings.session_idle_seconds
+        hashed = ticket_hash(ticket)
+        if tx.sessions.open_for_company(company.id):
+            tx.sessions.create(company_id=company.id, ticket_hash=hashed, state="refused",
+                               idle_seconds=idle, last_error=MSG_BUSY)
+            tx.log.write(company.id, "busy", MSG_BUSY, level="warning")
+            return [ticket, BUSY]
+        if not company.enabled:
+            tx.sessions.create(company_id=company.id, ticket_hash=hashed, state="refused",
+                               idle_seconds=idle, last_error=MSG_PAUSED)
+            return [ticket, NONE]
+        self.exchange.requeue_uncertain_reads(tx, company.id)
+        counts = tx.queue.counts(company.id, horizon_seconds=self.settings.noop_horizon_seconds)
+        if counts.ready == 0:
+            tx.sessions.create(company_id=company.id, ticket_hash=hashed, state="refused",
+                               idle_seconds=idle, last_error=MSG_NONE)
+            return [ticket, NONE]
+        session = tx.sessions.create(company_id=company.id, ticket_hash=hashed, state="open",
+                                     idle_seconds=idle)
+        tx.companies.update(company.id, last_session_at=tx.now())
+        tx.log.write(company.id, "session_started",
+                     f"Web Connector session started ({counts.ready} request(s) ready)",
+                     session_id=session.id)
+        return [ticket, company.company_file or ""]
+
+    def _end_dead_sessions(self, tx: Tx, company_id: int) -> None:
+        """Open sessions silent for longer than busy_seconds died: their work is released."""
+        now = tx.now()
+        for old in tx.sessions.open_for_company(company_id):
+            silent = (now - old.last_seen_at).total_seconds()
+            if silent < self.settings.busy_seconds and old.expires_at > now:
+                continue
+            tx.sessions.update(old.id, expected_state="open", state="expired",
+                               last_error="The session ended without closeConnection.")
+            released = release_in_flight(tx, self.exchange.kinds, old, company_id)
+            tx.log.write(company_id, "session_lost",
+                         f"Session {old.id} stopped answering; {released} request(s) in flight "
+                         "were released", level="warning", session_id=old.id)
+
+    # -- session replies --------------------------------------------------------------------
+    def send_request_xml(self, ticket: str, str_hcp_response: str, str_company_file_name: str,
+                         qbxml_country: str, qbxml_major_vers: int, qbxml_minor_vers: int) -> str:
+        return self.exchange.send(ticket_hash(ticket), str_hcp_response, str_company_file_name,
+                                  qbxml_country, qbxml_major_vers, qbxml_minor_vers)
+
+    def receive_response_xml(self, ticket: str, response: str, hresult: str, message: str) -> int:
+        return self.exchange.receive(ticket_hash(ticket), response, hresult, message)
+
+    def connection_error(self, ticket: str, hresult: str, message: str) -> str:
+        """Retry the bound company file a couple of times, then "done" (Guide p.69)."""
+        with self.store.transaction() as tx:
+            session = self._open_session_row(tx, ticket)
+            if session is None or session.company_id is None:
+                return "done"
+            company = tx.companies.get(session.company_id)
+            tries = session.connection_errors + 1
+            words = f"QuickBooks could not open the company file ({hresult}: {message})"
+            tx.log.write(company.id, "connection_error", words, level="warning",
+                         session_id=session.id, details={"hresult": hresult, "try": tries})
+            release_in_flight(tx, self.exchange.kinds, session, company.id)
+            if tries <= self.settings.connection_error_retries:
+                tx.sessions.update(session.id, connection_errors=tries)
+                return company.company_file or ""
+            reason = (f"{words}. Open QuickBooks with the company file"
+                      f"{' ' + company.company_file if company.company_file else ''} "
+                      "and run the Web Connector again.")
+            tx.sessions.update(session.id, expected_state="open", connection_errors=tries,
+                               state="failed", last_error=reason)
+            return "done"
+
+    def get_last_error(self, ticket: str) -> str:
+        """"NoOp" when we asked QBWC to wait, else the session's last error in words."""
+        with self.store.transaction() as tx:
+            session = tx.sessions.by_ticket_hash(ticket_hash(ticket))
+            if session is None:
+                return MSG_UNKNOWN_TICKET
+            if session.pending_noop and session.state == "open":
+                tx.sessions.update(session.id, pending_noop=False)
+                return "NoOp"
+            return session.last_error
+
+    def close_connection(self, ticket: str) -> str:
+        """End the session and answer a one-line summary ("Synced 12, 1 failed")."""
+        with self.store.transaction() as tx:
+            session = tx.sessions.by_ticket_hash(ticket_hash(ticket))
+            if session is None:
+                return MSG_UNKNOWN_TICKET
+            if session.state == "refused":
+                return session.last_error
+            if session.summary is not None:
+                return session.summary
+            summary = _summary(session)
+            if session.company_id is not None:
+                release_in_flight(tx, self.exchange.kinds, session, session.company_id)
+                tx.companies.update(session.company_id, last_session_result=summary)
+                tx.log.write(session.company_id, "session_closed", summary,
+                             session_id=session.id)
+            new_state = "closed" if session.state == "open" else session.state
+            tx.sessions.update(session.id, state=new_state, summary=summary)
+            return summary
+
+    # -- interactive mode (not used by qbwc-server; answered as the guide says) --------------
+    def get_interactive_url(self, wc_ticket: str, session_id: str) -> str:
+        return ""
+
+    def interactive_done(self, wc_ticket: str) -> str:
+        return "Done"
+
+    def interactive_rejected(self, wc_ticket: str, reason: str) -> str:
+        return "qbwc-server does not use interactive mode; nothing was changed."
+
+    def _open_session_row(self, tx: Tx, ticket: str) -> SessionRow | None:
+        session = tx.sessions.by_ticket_hash(ticket_hash(ticket))
+        if session is None or session.state != "open":
+            return None
+        return session
+
+
+def _summary(session: SessionRow) -> str:
+    if session.state in ("failed", "expired") and session.last_error:
+        first = session.last_error.split(". ")[0].rstrip(".")
+        return f"Synced {session.done_count}, {session.failed_count} failed; stopped: {first}"
+    return f"Synced {session.done_count}, {session.failed_count} failed"
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.strip().split("."))
+    except ValueError:
+        return ()
