@@ -181,7 +181,7 @@ class Queue:
             query = query.where(QueuedRequest.session_id != exclude_session)
         return [to_row(RequestRow, r) for r in self._s.scalars(query.order_by(QueuedRequest.id))]
 
-    def list(self, company_id: int, *, state: str | None = None, limit: int = 100,
+    def recent(self, company_id: int, *, state: str | None = None, limit: int = 100,
              before_id: int | None = None) -> list[RequestRow]:
         """Newest first, ``limit`` at a time (``before_id`` pages back)."""
         query = select(QueuedRequest).where(QueuedRequest.company_id == company_id)

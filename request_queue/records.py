@@ -47,7 +47,7 @@ class Records:
         )
         return None if row is None else to_row(RecordRow, row)
 
-    def list(self, company_id: int, kind: str, *, limit: int = 1000,
+    def of_kind(self, company_id: int, kind: str, *, limit: int = 1000,
              after: str | None = None) -> list[RecordRow]:
         query = select(Record).where(Record.company_id == company_id, Record.kind == kind)
         if after is not None:
