@@ -211,3 +211,16 @@ class LogEntry(Base):
         Index("ix_log_company_at", "company_id", "id"),
         Index("ix_log_record", "company_id", "record_kind", "record_id"),
     )
+
+
+class ApiToken(Base):
+    """A bearer token for the HTTP API, stored as a SHA-256 of the token."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # admin | staff
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)

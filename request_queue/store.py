@@ -12,6 +12,7 @@ from request_queue.logbook import Logbook
 from request_queue.queue import Queue
 from request_queue.records import Records
 from request_queue.sessions import Sessions
+from request_queue.tokens import Tokens
 
 
 def utc_now() -> datetime:
@@ -32,6 +33,7 @@ class Tx:
         self.queue = Queue(db_session, clock, dialect)
         self.records = Records(db_session, clock)
         self.log = Logbook(db_session, clock)
+        self.tokens = Tokens(db_session, clock)
         self.now = clock
 
 
