@@ -46,9 +46,14 @@ class Settings:
                 "QBWC_PUBLIC_URL must use https: the Web Connector refuses http "
                 "for any host but localhost (QBWC1010)"
             )
-        for name in ("workers", "max_body_bytes", "session_idle_seconds",
-                     "request_max_attempts", "message_set_max_requests",
-                     "password_hash_iterations"):
+        for name in (
+            "workers",
+            "max_body_bytes",
+            "session_idle_seconds",
+            "request_max_attempts",
+            "message_set_max_requests",
+            "password_hash_iterations",
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"QBWC_{name.upper()} must be at least 1")
 

@@ -42,8 +42,9 @@ class Exchange:
         self.kinds = kinds
 
     # -- sendRequestXML ---------------------------------------------------------------------
-    def send(self, hashed: str, hcp: str, company_file: str, country: str,
-             major: int, minor: int) -> str:
+    def send(
+        self, hashed: str, hcp: str, company_file: str, country: str, major: int, minor: int
+    ) -> str:
         with self.store.transaction() as tx:
             session = _live_session(tx, hashed)
             if session is None or session.company_id is None:
@@ -59,8 +60,16 @@ class Exchange:
                 return ""
             return self._hand_out(tx, session, company, version)
 
-    def _first_call(self, tx: Tx, session: SessionRow, company: CompanyRow, hcp: str,
-                    company_file: str, major: int, minor: int) -> str | None:
+    def _first_call(
+        self,
+        tx: Tx,
+        session: SessionRow,
+        company: CompanyRow,
+        hcp: str,
+        company_file: str,
+        major: int,
+        minor: int,
+    ) -> str | None:
         host: dict[str, Any] | None = None
         supported: list[str] = []
         if hcp.strip():
@@ -69,9 +78,13 @@ class Exchange:
                 host = _jsonable(asdict(parsed))
                 supported = list(parsed.supported_versions)
             except QbxmlError as exc:
-                tx.log.write(company.id, "hcp_unreadable",
-                             f"Could not read QuickBooks' host information: {exc}",
-                             level="warning", session_id=session.id)
+                tx.log.write(
+                    company.id,
+                    "hcp_unreadable",
+                    f"Could not read QuickBooks' host information: {exc}",
+                    level="warning",
+                    session_id=session.id,
+                )
         if not supported and major:
             supported = [f"{major}.{minor}"]
         try:
@@ -81,10 +94,12 @@ class Exchange:
             return None
         bound = company.company_file
         if bound and company_file and _same_file(bound, company_file) is False:
-            reason = (f"The Web Connector has the company file {company_file} open, but "
-                      f"qbwc-server's company '{company.name}' syncs {bound}. Nothing was "
-                      "synced. Open the right company file in QuickBooks, or ask an admin "
-                      "to change which file this company syncs.")
+            reason = (
+                f"The Web Connector has the company file {company_file} open, but "
+                f"qbwc-server's company '{company.name}' syncs {bound}. Nothing was "
+                "synced. Open the right company file in QuickBooks, or ask an admin "
+                "to change which file this company syncs."
+            )
             self._fail_session(tx, session, company, reason)
             return None
         changes: dict[str, Any] = {"qbxml_version": version}
@@ -92,15 +107,17 @@ class Exchange:
             changes["host_info"] = host
         if not bound and company_file:
             changes["company_file"] = company_file
-            tx.log.write(company.id, "company_file_bound",
-                         f"Company bound to QuickBooks file {company_file}",
-                         session_id=session.id)
+            tx.log.write(
+                company.id,
+                "company_file_bound",
+                f"Company bound to QuickBooks file {company_file}",
+                session_id=session.id,
+            )
         tx.companies.update(company.id, **changes)
         tx.sessions.update(session.id, qbxml_version=version, company_file=company_file or bound)
         return version
 
-    def _fail_session(self, tx: Tx, session: SessionRow, company: CompanyRow,
-                      reason: str) -> None:
+    def _fail_session(self, tx: Tx, session: SessionRow, company: CompanyRow, reason: str) -> None:
         tx.sessions.update(session.id, expected_state="open", state="failed", last_error=reason)
         tx.log.write(company.id, "session_refused", reason, level="error", session_id=session.id)
 
@@ -126,11 +143,16 @@ class Exchange:
                 message_set_id = "{" + str(uuid.uuid4()).upper() + "}"
                 tx.queue.set_message_set(writes, message_set_id)
             tx.sessions.add_counts(session.id, sets=1)
-            return message_set(parts, version=version, on_error="continueOnError",
-                               new_message_set_id=message_set_id)
+            return message_set(
+                parts,
+                version=version,
+                on_error="continueOnError",
+                new_message_set_id=message_set_id,
+            )
 
-    def _build(self, tx: Tx, req: RequestRow, company: CompanyRow, version: str,
-               uppercase: bool) -> Any:
+    def _build(
+        self, tx: Tx, req: RequestRow, company: CompanyRow, version: str, uppercase: bool
+    ) -> Any:
         kind = self.kinds.get(req.entity, req.action)
         ctx = BuildContext(version=version, uppercase=uppercase)
         try:
@@ -141,17 +163,28 @@ class Exchange:
             self._finish(tx, req, company.id, Outcome("failed", f"Could not build: {exc}"), None)
             return None
         for note in ctx.notes:
-            tx.log.write(company.id, f"field_{note.kind}",
-                         f"{note.path}: {note.original!r} sent as {note.result!r}",
-                         level="warning", record_kind=req.record_kind, record_id=req.record_id,
-                         request_id=req.id)
-        tx.log.write(company.id, "sent", f"{req.entity} {req.action} sent (try {req.attempts})",
-                     record_kind=req.record_kind, record_id=req.record_id, request_id=req.id,
-                     session_id=req.session_id)
+            tx.log.write(
+                company.id,
+                f"field_{note.kind}",
+                f"{note.path}: {note.original!r} sent as {note.result!r}",
+                level="warning",
+                record_kind=req.record_kind,
+                record_id=req.record_id,
+                request_id=req.id,
+            )
+        tx.log.write(
+            company.id,
+            "sent",
+            f"{req.entity} {req.action} sent (try {req.attempts})",
+            record_kind=req.record_kind,
+            record_id=req.record_id,
+            request_id=req.id,
+            session_id=req.session_id,
+        )
         return element
 
     def _nothing_ready(self, tx: Tx, session: SessionRow, company: CompanyRow) -> str:
-        """"" ends the session; with work due shortly, ask QBWC to wait (NoOp) instead."""
+        """ "" ends the session; with work due shortly, ask QBWC to wait (NoOp) instead."""
         counts = tx.queue.counts(company.id, horizon_seconds=self.settings.noop_horizon_seconds)
         if counts.due_soon and session.noops < self.settings.max_noops_per_session:
             tx.sessions.update(session.id, pending_noop=True, noops=session.noops + 1)
@@ -173,18 +206,24 @@ class Exchange:
                     raise QbxmlError("the response is empty")
                 answers = parse_response(response)
             except QbxmlError as exc:
-                reason = (f"QuickBooks' answer could not be read ({exc}). The requests it "
-                          "answered will be checked before anything is sent again.")
+                reason = (
+                    f"QuickBooks' answer could not be read ({exc}). The requests it "
+                    "answered will be checked before anything is sent again."
+                )
                 release_in_flight(tx, self.kinds, session, company_id)
                 return self._end_with_error(tx, session, reason)
             by_request_id = {r.qb_request_id: r for r in in_flight}
             for result in answers.results:
                 req = by_request_id.pop(result.request_id or "", None)
                 if req is None:
-                    tx.log.write(company_id, "unmatched_response",
-                                 f"Ignored an answer ({result.name}, requestID "
-                                 f"{result.request_id!r}) to nothing handed out in this session",
-                                 level="warning", session_id=session.id)
+                    tx.log.write(
+                        company_id,
+                        "unmatched_response",
+                        f"Ignored an answer ({result.name}, requestID "
+                        f"{result.request_id!r}) to nothing handed out in this session",
+                        level="warning",
+                        session_id=session.id,
+                    )
                     continue
                 self._finish(tx, req, company_id, self._outcome(tx, req, result), result)
             for req in by_request_id.values():  # QuickBooks did not run these (stopOnError)
@@ -206,8 +245,14 @@ class Exchange:
             return Outcome("retry", words, delay_seconds=RETRY_DELAY_SECONDS)
         return Outcome("failed", words)
 
-    def _finish(self, tx: Tx, req: RequestRow, company_id: int, outcome: Outcome,
-                result: RequestResult | None) -> None:
+    def _finish(
+        self,
+        tx: Tx,
+        req: RequestRow,
+        company_id: int,
+        outcome: Outcome,
+        result: RequestResult | None,
+    ) -> None:
         code = None if result is None else result.status_code
         level = "info"
         if outcome.state == "done":
@@ -216,26 +261,48 @@ class Exchange:
                 tx.sessions.add_counts(req.session_id, done=1)
         elif outcome.state == "continue":
             params = {**req.params, **outcome.params}
-            tx.queue.move(req.id, "sent", "queued", params=params, attempts=0, session_id=None,
-                          status_code=code)
+            tx.queue.move(
+                req.id,
+                "sent",
+                "queued",
+                params=params,
+                attempts=0,
+                session_id=None,
+                status_code=code,
+            )
         elif outcome.state == "retry" and req.attempts < self.settings.request_max_attempts:
             level = "warning"
-            tx.queue.retry_later(req.id, "sent", outcome.delay_seconds, status_code=code,
-                                 error=outcome.message, session_id=None)
+            tx.queue.retry_later(
+                req.id,
+                "sent",
+                outcome.delay_seconds,
+                status_code=code,
+                error=outcome.message,
+                session_id=None,
+            )
         else:
             level = "error"
             tx.queue.move(req.id, "sent", "failed", status_code=code, error=outcome.message)
-            dependents = tx.queue.fail_dependents(req.id, f"waits for request {req.id}, which "
-                                                  f"failed: {outcome.message}")
+            dependents = tx.queue.fail_dependents(
+                req.id, f"waits for request {req.id}, which failed: {outcome.message}"
+            )
             if req.session_id is not None:
                 tx.sessions.add_counts(req.session_id, failed=1 + len(dependents))
-        tx.log.write(company_id, outcome.state if level != "error" else "failed", outcome.message,
-                     level=level, record_kind=req.record_kind, record_id=req.record_id,
-                     request_id=req.id, session_id=req.session_id,
-                     details=None if code is None else {"status_code": code})
+        tx.log.write(
+            company_id,
+            outcome.state if level != "error" else "failed",
+            outcome.message,
+            level=level,
+            record_kind=req.record_kind,
+            record_id=req.record_id,
+            request_id=req.id,
+            session_id=req.session_id,
+            details=None if code is None else {"status_code": code},
+        )
 
-    def _request_processor_error(self, tx: Tx, session: SessionRow, in_flight: list[RequestRow],
-                                 hresult: str, message: str) -> int:
+    def _request_processor_error(
+        self, tx: Tx, session: SessionRow, in_flight: list[RequestRow], hresult: str, message: str
+    ) -> int:
         assert session.company_id is not None
         words = f"QuickBooks could not run the request ({hresult}: {message.strip()})"
         if hresult.strip().lower() == PARSE_ERROR_HRESULT and in_flight:
@@ -243,9 +310,14 @@ class Exchange:
             if len(in_flight) > 1:
                 for req in in_flight:
                     tx.queue.move(req.id, "sent", "queued", solo=True, session_id=None)
-                tx.log.write(session.company_id, "set_refused", f"{words}; the requests will "
-                             "be sent one by one to find the one QuickBooks refuses",
-                             level="warning", session_id=session.id)
+                tx.log.write(
+                    session.company_id,
+                    "set_refused",
+                    f"{words}; the requests will "
+                    "be sent one by one to find the one QuickBooks refuses",
+                    level="warning",
+                    session_id=session.id,
+                )
             else:
                 self._finish(tx, in_flight[0], session.company_id, Outcome("failed", words), None)
             return self._percent(tx, session.id, session.company_id)
@@ -254,8 +326,9 @@ class Exchange:
 
     def _end_with_error(self, tx: Tx, session: SessionRow, reason: str) -> int:
         tx.sessions.update(session.id, expected_state="open", state="failed", last_error=reason)
-        tx.log.write(session.company_id, "session_error", reason, level="error",
-                     session_id=session.id)
+        tx.log.write(
+            session.company_id, "session_error", reason, level="error", session_id=session.id
+        )
         return -101
 
     def _percent(self, tx: Tx, session_id: int, company_id: int) -> int:
@@ -277,9 +350,14 @@ class Exchange:
             kind = self.kinds.get(req.entity, req.action)
             if kind is not None and not kind.writes:
                 tx.queue.move(req.id, "uncertain", "queued", session_id=None)
-                tx.log.write(company_id, "requeued", "The answer was lost; a read-only "
-                             "request is simply sent again", request_id=req.id,
-                             record_kind=req.record_kind, record_id=req.record_id)
+                tx.log.write(
+                    company_id,
+                    "requeued",
+                    "The answer was lost; a read-only request is simply sent again",
+                    request_id=req.id,
+                    record_kind=req.record_kind,
+                    record_id=req.record_id,
+                )
 
 
 def release_in_flight(tx: Tx, kinds: KindRegistry, session: SessionRow, company_id: int) -> int:
@@ -292,9 +370,16 @@ def release_in_flight(tx: Tx, kinds: KindRegistry, session: SessionRow, company_
             tx.queue.move(req.id, "sent", "queued", session_id=None)
         else:
             tx.queue.move(req.id, "sent", "uncertain")
-            tx.log.write(company_id, "uncertain", "Sent, but the answer never came; it will be "
-                         "checked in QuickBooks before anything is sent again", level="warning",
-                         request_id=req.id, record_kind=req.record_kind, record_id=req.record_id)
+            tx.log.write(
+                company_id,
+                "uncertain",
+                "Sent, but the answer never came; it will be "
+                "checked in QuickBooks before anything is sent again",
+                level="warning",
+                request_id=req.id,
+                record_kind=req.record_kind,
+                record_id=req.record_id,
+            )
         released += 1
     return released
 
@@ -304,9 +389,13 @@ def _live_session(tx: Tx, hashed: str) -> SessionRow | None:
     if session is None or session.state != "open":
         return None
     if session.expires_at <= tx.now():
-        tx.sessions.update(session.id, expected_state="open", state="expired",
-                           last_error="The session expired: the Web Connector was silent too "
-                           "long. It will sign in again on its next run.")
+        tx.sessions.update(
+            session.id,
+            expected_state="open",
+            state="expired",
+            last_error="The session expired: the Web Connector was silent too "
+            "long. It will sign in again on its next run.",
+        )
         return None
     return session
 

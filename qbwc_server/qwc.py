@@ -26,12 +26,15 @@ def check_url(url: str, what: str) -> None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{what} must be an http(s) URL, got {url!r}")
     if parts.scheme == "http" and parts.hostname not in _LOCAL_HOSTS:
-        raise UsageError(f"{what} must use https: the Web Connector loads http URLs only for "
-                         f"localhost (QBWC1010); got {url!r}")
+        raise UsageError(
+            f"{what} must use https: the Web Connector loads http URLs only for "
+            f"localhost (QBWC1010); got {url!r}"
+        )
 
 
-def render_qwc(company: CompanyRow, settings: Settings, *,
-               run_every_minutes: int = DEFAULT_RUN_EVERY_MINUTES) -> str:
+def render_qwc(
+    company: CompanyRow, settings: Settings, *, run_every_minutes: int = DEFAULT_RUN_EVERY_MINUTES
+) -> str:
     """The .qwc XML for ``company``: OwnerID and FileID are the company's stored GUIDs."""
     check_url(settings.public_url, "QBWC_PUBLIC_URL")
     check_url(settings.support_url, "the support URL")

@@ -50,7 +50,7 @@ class QbwcService:
         return f"qbwc-server {__version__}"
 
     def client_version(self, str_version: str) -> str:
-        """"" to proceed; "O:<min>" when this Web Connector is older than we support."""
+        """ "" to proceed; "O:<min>" when this Web Connector is older than we support."""
         wanted = _version_tuple(self.settings.min_client_version)
         have = _version_tuple(str_version)
         if have and wanted and have < wanted:
@@ -61,8 +61,9 @@ class QbwcService:
     def authenticate(self, str_user_name: str, str_password: str) -> list[str]:
         ticket = new_ticket()
         with self.store.transaction() as tx:
-            sign_in = _SignIn(tx.companies.by_username(str_user_name),
-                              tx.throttle.locked(str_user_name))
+            sign_in = _SignIn(
+                tx.companies.by_username(str_user_name), tx.throttle.locked(str_user_name)
+            )
         # The slow hash runs outside any transaction so it never holds the database lock.
         if sign_in.locked or sign_in.company is None:
             dummy_verify(str_password, self.settings.password_hash_iterations)
@@ -79,12 +80,19 @@ class QbwcService:
     def _refuse_login(self, tx: Tx, ticket: str, username: str, sign_in: _SignIn) -> str:
         message = MSG_LOCKED if sign_in.locked else MSG_NVU
         if not sign_in.locked:
-            tx.throttle.failure(username, max_failures=self.settings.login_max_failures,
-                                lockout_seconds=self.settings.login_lockout_seconds)
+            tx.throttle.failure(
+                username,
+                max_failures=self.settings.login_max_failures,
+                lockout_seconds=self.settings.login_lockout_seconds,
+            )
         company_id = sign_in.company.id if sign_in.company else None
-        tx.sessions.create(company_id=company_id, ticket_hash=ticket_hash(ticket),
-                           state="refused", idle_seconds=self.settings.session_idle_seconds,
-                           last_error=message)
+        tx.sessions.create(
+            company_id=company_id,
+            ticket_hash=ticket_hash(ticket),
+            state="refused",
+            idle_seconds=self.settings.session_idle_seconds,
+            last_error=message,
+        )
         tx.log.write(company_id, "sign_in_refused", message, level="warning")
         log.warning("Web Connector sign-in refused (company %s): %s", company_id, message)
         return NVU
@@ -94,26 +102,45 @@ class QbwcService:
         idle = self.settings.session_idle_seconds
         hashed = ticket_hash(ticket)
         if tx.sessions.open_for_company(company.id):
-            tx.sessions.create(company_id=company.id, ticket_hash=hashed, state="refused",
-                               idle_seconds=idle, last_error=MSG_BUSY)
+            tx.sessions.create(
+                company_id=company.id,
+                ticket_hash=hashed,
+                state="refused",
+                idle_seconds=idle,
+                last_error=MSG_BUSY,
+            )
             tx.log.write(company.id, "busy", MSG_BUSY, level="warning")
             return [ticket, BUSY]
         if not company.enabled:
-            tx.sessions.create(company_id=company.id, ticket_hash=hashed, state="refused",
-                               idle_seconds=idle, last_error=MSG_PAUSED)
+            tx.sessions.create(
+                company_id=company.id,
+                ticket_hash=hashed,
+                state="refused",
+                idle_seconds=idle,
+                last_error=MSG_PAUSED,
+            )
             return [ticket, NONE]
         self.exchange.requeue_uncertain_reads(tx, company.id)
         counts = tx.queue.counts(company.id, horizon_seconds=self.settings.noop_horizon_seconds)
         if counts.ready == 0:
-            tx.sessions.create(company_id=company.id, ticket_hash=hashed, state="refused",
-                               idle_seconds=idle, last_error=MSG_NONE)
+            tx.sessions.create(
+                company_id=company.id,
+                ticket_hash=hashed,
+                state="refused",
+                idle_seconds=idle,
+                last_error=MSG_NONE,
+            )
             return [ticket, NONE]
-        session = tx.sessions.create(company_id=company.id, ticket_hash=hashed, state="open",
-                                     idle_seconds=idle)
+        session = tx.sessions.create(
+            company_id=company.id, ticket_hash=hashed, state="open", idle_seconds=idle
+        )
         tx.companies.update(company.id, last_session_at=tx.now())
-        tx.log.write(company.id, "session_started",
-                     f"Web Connector session started ({counts.ready} request(s) ready)",
-                     session_id=session.id)
+        tx.log.write(
+            company.id,
+            "session_started",
+            f"Web Connector session started ({counts.ready} request(s) ready)",
+            session_id=session.id,
+        )
         return [ticket, company.company_file or ""]
 
     def _end_dead_sessions(self, tx: Tx, company_id: int) -> None:
@@ -123,18 +150,40 @@ class QbwcService:
             silent = (now - old.last_seen_at).total_seconds()
             if silent < self.settings.busy_seconds and old.expires_at > now:
                 continue
-            tx.sessions.update(old.id, expected_state="open", state="expired",
-                               last_error="The session ended without closeConnection.")
+            tx.sessions.update(
+                old.id,
+                expected_state="open",
+                state="expired",
+                last_error="The session ended without closeConnection.",
+            )
             released = release_in_flight(tx, self.exchange.kinds, old, company_id)
-            tx.log.write(company_id, "session_lost",
-                         f"Session {old.id} stopped answering; {released} request(s) in flight "
-                         "were released", level="warning", session_id=old.id)
+            tx.log.write(
+                company_id,
+                "session_lost",
+                f"Session {old.id} stopped answering; {released} request(s) in flight "
+                "were released",
+                level="warning",
+                session_id=old.id,
+            )
 
     # -- session replies --------------------------------------------------------------------
-    def send_request_xml(self, ticket: str, str_hcp_response: str, str_company_file_name: str,
-                         qbxml_country: str, qbxml_major_vers: int, qbxml_minor_vers: int) -> str:
-        return self.exchange.send(ticket_hash(ticket), str_hcp_response, str_company_file_name,
-                                  qbxml_country, qbxml_major_vers, qbxml_minor_vers)
+    def send_request_xml(
+        self,
+        ticket: str,
+        str_hcp_response: str,
+        str_company_file_name: str,
+        qbxml_country: str,
+        qbxml_major_vers: int,
+        qbxml_minor_vers: int,
+    ) -> str:
+        return self.exchange.send(
+            ticket_hash(ticket),
+            str_hcp_response,
+            str_company_file_name,
+            qbxml_country,
+            qbxml_major_vers,
+            qbxml_minor_vers,
+        )
 
     def receive_response_xml(self, ticket: str, response: str, hresult: str, message: str) -> int:
         return self.exchange.receive(ticket_hash(ticket), response, hresult, message)
@@ -148,21 +197,34 @@ class QbwcService:
             company = tx.companies.get(session.company_id)
             tries = session.connection_errors + 1
             words = f"QuickBooks could not open the company file ({hresult}: {message})"
-            tx.log.write(company.id, "connection_error", words, level="warning",
-                         session_id=session.id, details={"hresult": hresult, "try": tries})
+            tx.log.write(
+                company.id,
+                "connection_error",
+                words,
+                level="warning",
+                session_id=session.id,
+                details={"hresult": hresult, "try": tries},
+            )
             release_in_flight(tx, self.exchange.kinds, session, company.id)
             if tries <= self.settings.connection_error_retries:
                 tx.sessions.update(session.id, connection_errors=tries)
                 return company.company_file or ""
-            reason = (f"{words}. Open QuickBooks with the company file"
-                      f"{' ' + company.company_file if company.company_file else ''} "
-                      "and run the Web Connector again.")
-            tx.sessions.update(session.id, expected_state="open", connection_errors=tries,
-                               state="failed", last_error=reason)
+            reason = (
+                f"{words}. Open QuickBooks with the company file"
+                f"{' ' + company.company_file if company.company_file else ''} "
+                "and run the Web Connector again."
+            )
+            tx.sessions.update(
+                session.id,
+                expected_state="open",
+                connection_errors=tries,
+                state="failed",
+                last_error=reason,
+            )
             return "done"
 
     def get_last_error(self, ticket: str) -> str:
-        """"NoOp" when we asked QBWC to wait, else the session's last error in words."""
+        """ "NoOp" when we asked QBWC to wait, else the session's last error in words."""
         with self.store.transaction() as tx:
             session = tx.sessions.by_ticket_hash(ticket_hash(ticket))
             if session is None:
@@ -186,8 +248,7 @@ class QbwcService:
             if session.company_id is not None:
                 release_in_flight(tx, self.exchange.kinds, session, session.company_id)
                 tx.companies.update(session.company_id, last_session_result=summary)
-                tx.log.write(session.company_id, "session_closed", summary,
-                             session_id=session.id)
+                tx.log.write(session.company_id, "session_closed", summary, session_id=session.id)
             new_state = "closed" if session.state == "open" else session.state
             tx.sessions.update(session.id, state=new_state, summary=summary)
             return summary

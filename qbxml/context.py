@@ -145,9 +145,7 @@ def add_date(parent: etree._Element, tag: str, value: date | None) -> etree._Ele
     return None if value is None else sub(parent, tag, format_date(value))
 
 
-def add_datetime(
-    parent: etree._Element, tag: str, value: datetime | None
-) -> etree._Element | None:
+def add_datetime(parent: etree._Element, tag: str, value: datetime | None) -> etree._Element | None:
     """Append a DATETIMETYPE value."""
     return None if value is None else sub(parent, tag, format_datetime(value))
 

@@ -47,8 +47,10 @@ def message_set(
         raise BuildError("a message set needs at least one request")
     root = etree.Element("QBXML")
     msgs = etree.SubElement(root, "QBXMLMsgsRq", onError=on_error)
-    for attr, value in (("newMessageSetID", new_message_set_id),
-                        ("oldMessageSetID", old_message_set_id)):
+    for attr, value in (
+        ("newMessageSetID", new_message_set_id),
+        ("oldMessageSetID", old_message_set_id),
+    ):
         if value is not None:
             if not _MESSAGE_SET_ID.match(value):
                 raise BuildError(f"{attr} has characters QuickBooks may refuse: {value!r}")

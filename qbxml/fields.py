@@ -19,10 +19,22 @@ NoteKind = Literal["truncated", "replaced"]
 # plain form exists (é stays, "ﬁ" becomes "fi", "—" becomes "-") and replaced by "?" otherwise.
 _CODEPAGE = "cp1252"
 _PUNCTUATION = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
-    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2026": "...",
-    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u202f": " ",
+    "\u2009": " ",
 }
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
 
@@ -53,9 +65,7 @@ def _storable_char(ch: str, multiline: bool) -> str:
         return ch
     except UnicodeEncodeError:
         pass
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
-    )
+    plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
     try:
         plain.encode(_CODEPAGE)
     except UnicodeEncodeError:
@@ -83,8 +93,9 @@ def clean_text(
     folded, ``uppercase`` capitalises, and the result is cut to ``max_len``. Replacements and
     cuts are appended to ``notes`` (capitals are a setting, not a change worth logging).
     """
-    # Capitals first: some capitals are not storable although their small letter is (µ -> Μ),
-    # and some grow (ß -> SS); the character check and the cut below see the final text.
+    # Capitals first: some capitals are not storable although their small letter is (the
+    # micro sign becomes a Greek capital mu), and some grow (sharp s becomes SS); the
+    # character check and the cut below see the final text.
     source = value.upper() if uppercase else value
     result = storable(source, multiline=multiline)
     if not multiline:

@@ -12,7 +12,7 @@ _ENTRY = {"13.0": "qbxmlops130.xsd", "12.0": "qbxmlops120.xsd"}
 
 
 def schema_file(directory: Path, version: str) -> Path:
-    """The entry file of ``version``'s schema under ``directory`` (e.g. .../13.0/qbxmlops130.xsd)."""
+    """The entry file of a version's schema, e.g. <directory>/13.0/qbxmlops130.xsd."""
     return directory / version / _ENTRY[version]
 
 

@@ -37,9 +37,15 @@ class Companies:
             raise Conflict(f"the Web Connector user name {qbwc_username!r} is already in use")
         now = self._now()
         company = Company(
-            name=name, qbwc_username=qbwc_username, password_hash=password_hash,
-            owner_id=owner_id, file_id=file_id, settings=settings, enabled=enabled,
-            created_at=now, updated_at=now,
+            name=name,
+            qbwc_username=qbwc_username,
+            password_hash=password_hash,
+            owner_id=owner_id,
+            file_id=file_id,
+            settings=settings,
+            enabled=enabled,
+            created_at=now,
+            updated_at=now,
         )
         self._s.add(company)
         self._s.flush()
@@ -65,7 +71,9 @@ class Companies:
         return row
 
     def all(self) -> list[CompanyRow]:
-        return [to_row(CompanyRow, c) for c in self._s.scalars(select(Company).order_by(Company.id))]
+        return [
+            to_row(CompanyRow, c) for c in self._s.scalars(select(Company).order_by(Company.id))
+        ]
 
     def update(self, company_id: int, **values: Any) -> None:
         """Set columns of a company (name, enabled, settings, company_file, host_info, ...)."""

@@ -37,15 +37,31 @@ class Logbook:
     ) -> None:
         if level not in LEVELS:
             raise ValueError(f"unknown log level {level!r}")
-        self._s.add(LogEntry(
-            company_id=company_id, at=self._now(), level=level, event=event, message=message,
-            record_kind=record_kind, record_id=record_id, request_id=request_id,
-            session_id=session_id, details=details,
-        ))
+        self._s.add(
+            LogEntry(
+                company_id=company_id,
+                at=self._now(),
+                level=level,
+                event=event,
+                message=message,
+                record_kind=record_kind,
+                record_id=record_id,
+                request_id=request_id,
+                session_id=session_id,
+                details=details,
+            )
+        )
 
-    def read(self, company_id: int, *, record_kind: str | None = None,
-             record_id: str | None = None, request_id: int | None = None,
-             limit: int = 100, before_id: int | None = None) -> list[LogRow]:
+    def read(
+        self,
+        company_id: int,
+        *,
+        record_kind: str | None = None,
+        record_id: str | None = None,
+        request_id: int | None = None,
+        limit: int = 100,
+        before_id: int | None = None,
+    ) -> list[LogRow]:
         query = select(LogEntry).where(LogEntry.company_id == company_id)
         if record_kind is not None:
             query = query.where(LogEntry.record_kind == record_kind)

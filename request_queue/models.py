@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 models: companies, Web Connector sessions, the request queue, links, records, log."""
+"""SQLAlchemy 2 models: companies, sessions, the request queue, links, records, the log."""
 
 from __future__ import annotations
 

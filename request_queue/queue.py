@@ -43,9 +43,18 @@ class Queue:
         """Add one intent to the queue; it waits for every request in ``depends_on``."""
         now = self._now()
         row = QueuedRequest(
-            company_id=company_id, entity=entity, action=action, record_kind=record_kind,
-            record_id=record_id, params=params or {}, state="queued", attempts=0,
-            not_before=now, solo=False, created_at=now, updated_at=now,
+            company_id=company_id,
+            entity=entity,
+            action=action,
+            record_kind=record_kind,
+            record_id=record_id,
+            params=params or {},
+            state="queued",
+            attempts=0,
+            not_before=now,
+            solo=False,
+            created_at=now,
+            updated_at=now,
         )
         self._s.add(row)
         self._s.flush()
@@ -97,8 +106,12 @@ class Queue:
                 update(QueuedRequest)
                 .where(QueuedRequest.id == row.id, QueuedRequest.state == "queued")
                 .values(
-                    state="sent", session_id=session_id, attempts=attempt,
-                    qb_request_id=f"{row.id}-{attempt}", sent_at=now, updated_at=now,
+                    state="sent",
+                    session_id=session_id,
+                    attempts=attempt,
+                    qb_request_id=f"{row.id}-{attempt}",
+                    sent_at=now,
+                    updated_at=now,
                 )
             )
             if result.rowcount == 1:  # type: ignore[attr-defined]
@@ -134,11 +147,16 @@ class Queue:
                 request_id=request_id,
             )
 
-    def retry_later(self, request_id: int, expected: str, delay_seconds: float, **values: Any) -> None:
+    def retry_later(
+        self, request_id: int, expected: str, delay_seconds: float, **values: Any
+    ) -> None:
         """Put a request back in the queue, due after ``delay_seconds``."""
         self.move(
-            request_id, expected, "queued",
-            not_before=self._now() + timedelta(seconds=delay_seconds), **values,
+            request_id,
+            expected,
+            "queued",
+            not_before=self._now() + timedelta(seconds=delay_seconds),
+            **values,
         )
 
     def fail_dependents(self, request_id: int, reason: str) -> list[int]:
@@ -146,18 +164,24 @@ class Queue:
         failed: list[int] = []
         frontier = [request_id]
         while frontier:
-            waiting = list(self._s.scalars(
-                select(RequestDependency.request_id).where(
-                    RequestDependency.depends_on_id.in_(frontier)
+            waiting = list(
+                self._s.scalars(
+                    select(RequestDependency.request_id).where(
+                        RequestDependency.depends_on_id.in_(frontier)
+                    )
                 )
-            ))
+            )
             frontier = []
             for rid in waiting:
                 result = self._s.execute(
                     update(QueuedRequest)
                     .where(QueuedRequest.id == rid, QueuedRequest.state == "queued")
-                    .values(state="failed", error=reason, updated_at=self._now(),
-                            finished_at=self._now())
+                    .values(
+                        state="failed",
+                        error=reason,
+                        updated_at=self._now(),
+                        finished_at=self._now(),
+                    )
                 )
                 if result.rowcount == 1:  # type: ignore[attr-defined]
                     failed.append(rid)
@@ -170,8 +194,14 @@ class Queue:
             raise NotFound(f"no request {request_id}", request_id=request_id)
         return to_row(RequestRow, row)  # type: ignore[no-any-return]
 
-    def in_state(self, company_id: int, state: str, *, session_id: int | None = None,
-                 exclude_session: int | None = None) -> list[RequestRow]:
+    def in_state(
+        self,
+        company_id: int,
+        state: str,
+        *,
+        session_id: int | None = None,
+        exclude_session: int | None = None,
+    ) -> list[RequestRow]:
         query = select(QueuedRequest).where(
             QueuedRequest.company_id == company_id, QueuedRequest.state == state
         )
@@ -181,8 +211,14 @@ class Queue:
             query = query.where(QueuedRequest.session_id != exclude_session)
         return [to_row(RequestRow, r) for r in self._s.scalars(query.order_by(QueuedRequest.id))]
 
-    def recent(self, company_id: int, *, state: str | None = None, limit: int = 100,
-             before_id: int | None = None) -> list[RequestRow]:
+    def recent(
+        self,
+        company_id: int,
+        *,
+        state: str | None = None,
+        limit: int = 100,
+        before_id: int | None = None,
+    ) -> list[RequestRow]:
         """Newest first, ``limit`` at a time (``before_id`` pages back)."""
         query = select(QueuedRequest).where(QueuedRequest.company_id == company_id)
         if state is not None:
@@ -204,9 +240,12 @@ class Queue:
         for state, count in rows:
             by_state[state] = count
         ready = self._s.scalar(select(func.count()).where(self._ready(company_id, now))) or 0
-        soon = self._s.scalar(
-            select(func.count()).where(
-                self._ready(company_id, now + timedelta(seconds=horizon_seconds))
+        soon = (
+            self._s.scalar(
+                select(func.count()).where(
+                    self._ready(company_id, now + timedelta(seconds=horizon_seconds))
+                )
             )
-        ) or 0
+            or 0
+        )
         return QueueCounts(by_state=by_state, ready=ready, due_soon=soon - ready)

@@ -21,19 +21,27 @@ class Records:
         self._s = session
         self._now = clock
 
-    def upsert(self, company_id: int, kind: str, record_id: str, *, origin: str,
-               data: dict[str, Any]) -> RecordRow:
+    def upsert(
+        self, company_id: int, kind: str, record_id: str, *, origin: str, data: dict[str, Any]
+    ) -> RecordRow:
         """Create the record or replace its data."""
         row = self._s.scalar(
             select(Record)
-            .where(Record.company_id == company_id, Record.kind == kind,
-                   Record.record_id == record_id)
+            .where(
+                Record.company_id == company_id, Record.kind == kind, Record.record_id == record_id
+            )
             .with_for_update()
         )
         now = self._now()
         if row is None:
-            row = Record(company_id=company_id, kind=kind, record_id=record_id, origin=origin,
-                         data=data, updated_at=now)
+            row = Record(
+                company_id=company_id,
+                kind=kind,
+                record_id=record_id,
+                origin=origin,
+                data=data,
+                updated_at=now,
+            )
             self._s.add(row)
         else:
             row.data, row.updated_at = data, now
@@ -42,22 +50,32 @@ class Records:
 
     def get(self, company_id: int, kind: str, record_id: str) -> RecordRow | None:
         row = self._s.scalar(
-            select(Record).where(Record.company_id == company_id, Record.kind == kind,
-                                 Record.record_id == record_id)
+            select(Record).where(
+                Record.company_id == company_id, Record.kind == kind, Record.record_id == record_id
+            )
         )
         return None if row is None else to_row(RecordRow, row)
 
-    def of_kind(self, company_id: int, kind: str, *, limit: int = 1000,
-             after: str | None = None) -> list[RecordRow]:
+    def of_kind(
+        self, company_id: int, kind: str, *, limit: int = 1000, after: str | None = None
+    ) -> list[RecordRow]:
         query = select(Record).where(Record.company_id == company_id, Record.kind == kind)
         if after is not None:
             query = query.where(Record.record_id > after)
         query = query.order_by(Record.record_id).limit(limit)
         return [to_row(RecordRow, r) for r in self._s.scalars(query)]
 
-    def link(self, company_id: int, kind: str, app_id: str, *, qb_id: str,
-             edit_sequence: str | None, full_name: str | None,
-             qb_time_modified: datetime | None) -> LinkRow:
+    def link(
+        self,
+        company_id: int,
+        kind: str,
+        app_id: str,
+        *,
+        qb_id: str,
+        edit_sequence: str | None,
+        full_name: str | None,
+        qb_time_modified: datetime | None,
+    ) -> LinkRow:
         """Link ``app_id`` to the QuickBooks object ``qb_id``, or refresh that link."""
         row = self._s.scalar(
             select(Link)
@@ -69,8 +87,9 @@ class Records:
             raise Conflict(f"QuickBooks {kind} {qb_id} is already linked to {other.app_id}")
         now = self._now()
         if row is None:
-            row = Link(company_id=company_id, kind=kind, app_id=app_id, qb_id=qb_id,
-                       last_synced_at=now)
+            row = Link(
+                company_id=company_id, kind=kind, app_id=app_id, qb_id=qb_id, last_synced_at=now
+            )
             self._s.add(row)
         row.qb_id, row.edit_sequence, row.full_name = qb_id, edit_sequence, full_name
         row.qb_time_modified, row.last_synced_at = qb_time_modified, now
@@ -79,19 +98,23 @@ class Records:
 
     def link_by_app(self, company_id: int, kind: str, app_id: str) -> LinkRow | None:
         row = self._s.scalar(
-            select(Link).where(Link.company_id == company_id, Link.kind == kind,
-                               Link.app_id == app_id)
+            select(Link).where(
+                Link.company_id == company_id, Link.kind == kind, Link.app_id == app_id
+            )
         )
         return None if row is None else to_row(LinkRow, row)
 
     def link_by_qb_id(self, company_id: int, kind: str, qb_id: str) -> LinkRow | None:
         row = self._s.scalar(
-            select(Link).where(Link.company_id == company_id, Link.kind == kind,
-                               Link.qb_id == qb_id)
+            select(Link).where(
+                Link.company_id == company_id, Link.kind == kind, Link.qb_id == qb_id
+            )
         )
         return None if row is None else to_row(LinkRow, row)
 
-    def links(self, company_id: int, kind: str | None = None, *, limit: int = 1000) -> list[LinkRow]:
+    def links(
+        self, company_id: int, kind: str | None = None, *, limit: int = 1000
+    ) -> list[LinkRow]:
         query = select(Link).where(Link.company_id == company_id)
         if kind is not None:
             query = query.where(Link.kind == kind)

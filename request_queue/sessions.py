@@ -34,10 +34,20 @@ class Sessions:
     ) -> SessionRow:
         now = self._now()
         row = QbwcSession(
-            company_id=company_id, ticket_hash=ticket_hash, state=state, created_at=now,
-            last_seen_at=now, expires_at=now + timedelta(seconds=idle_seconds),
-            last_error=last_error, company_file=company_file, client_version=client_version,
-            pending_noop=False, noops=0, connection_errors=0, sets_sent=0, done_count=0,
+            company_id=company_id,
+            ticket_hash=ticket_hash,
+            state=state,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(seconds=idle_seconds),
+            last_error=last_error,
+            company_file=company_file,
+            client_version=client_version,
+            pending_noop=False,
+            noops=0,
+            connection_errors=0,
+            sets_sent=0,
+            done_count=0,
             failed_count=0,
         )
         self._s.add(row)

@@ -46,8 +46,9 @@ class Tokens:
         )
         if row is None:
             return None
-        self._s.execute(update(ApiToken).where(ApiToken.id == row.id)
-                        .values(last_used_at=self._now()))
+        self._s.execute(
+            update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=self._now())
+        )
         return _row(row)
 
 

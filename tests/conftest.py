@@ -54,5 +54,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, password_hash_iterations=1000,
-                    public_url="https://qbwc.example.com/qbwc")
+    return Settings(
+        database_url=database_url,
+        password_hash_iterations=1000,
+        public_url="https://qbwc.example.com/qbwc",
+    )

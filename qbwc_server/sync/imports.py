@@ -51,8 +51,9 @@ class ListImport:
     writes: bool = False
 
     def build(self, req: RequestRow, tx: Tx, ctx: BuildContext) -> etree._Element:
-        return self.build_query(ctx, req.params.get("iterator_id"),
-                                int(req.params.get("page_size", PAGE_SIZE)))
+        return self.build_query(
+            ctx, req.params.get("iterator_id"), int(req.params.get("page_size", PAGE_SIZE))
+        )
 
     def apply(self, req: RequestRow, result: RequestResult, tx: Tx) -> Outcome:
         added = updated = 0
@@ -64,20 +65,33 @@ class ListImport:
             origin = existing.origin if existing is not None else "quickbooks"
             data = {**(existing.data if existing is not None else {}), **item.data}
             tx.records.upsert(req.company_id, self.entity, app_id, origin=origin, data=data)
-            tx.records.link(req.company_id, self.entity, app_id, qb_id=item.qb_id,
-                            edit_sequence=item.edit_sequence, full_name=item.full_name,
-                            qb_time_modified=item.time_modified)
+            tx.records.link(
+                req.company_id,
+                self.entity,
+                app_id,
+                qb_id=item.qb_id,
+                edit_sequence=item.edit_sequence,
+                full_name=item.full_name,
+                qb_time_modified=item.time_modified,
+            )
             added += existing is None
             updated += existing is not None
-        total = {"added": int(req.params.get("added", 0)) + added,
-                 "updated": int(req.params.get("updated", 0)) + updated}
+        total = {
+            "added": int(req.params.get("added", 0)) + added,
+            "updated": int(req.params.get("updated", 0)) + updated,
+        }
         remaining = result.iterator_remaining_count or 0
         if result.iterator_id and remaining > 0:
-            return Outcome("continue", f"Imported a page of {self.entity} records "
-                           f"({remaining} more to fetch)",
-                           params={"iterator_id": result.iterator_id, **total})
-        return Outcome("done", f"Imported {self.entity} records: {total['added']} added, "
-                       f"{total['updated']} updated", params=total)
+            return Outcome(
+                "continue",
+                f"Imported a page of {self.entity} records ({remaining} more to fetch)",
+                params={"iterator_id": result.iterator_id, **total},
+            )
+        return Outcome(
+            "done",
+            f"Imported {self.entity} records: {total['added']} added, {total['updated']} updated",
+            params=total,
+        )
 
 
 def _account_query(ctx: BuildContext, iterator_id: str | None, page_size: int) -> etree._Element:

@@ -14,14 +14,21 @@ from tests.conftest import Clock
 
 def _company(store: Store, username: str = "acme") -> int:
     with store.transaction() as tx:
-        return tx.companies.create(name="Acme", qbwc_username=username, password_hash="x",
-                                   owner_id="{o}", file_id="{f}", settings={}).id
+        return tx.companies.create(
+            name="Acme",
+            qbwc_username=username,
+            password_hash="x",
+            owner_id="{o}",
+            file_id="{f}",
+            settings={},
+        ).id
 
 
 def _session(store: Store, company_id: int, ticket: str = "t") -> int:
     with store.transaction() as tx:
-        return tx.sessions.create(company_id=company_id, ticket_hash=ticket, state="open",
-                                  idle_seconds=600).id
+        return tx.sessions.create(
+            company_id=company_id, ticket_hash=ticket, state="open", idle_seconds=600
+        ).id
 
 
 def test_claim_hands_out_each_ready_request_once_in_order(database_url: str) -> None:
@@ -82,9 +89,8 @@ def test_state_changes_are_conditional(database_url: str) -> None:
     cid = _company(store)
     with store.transaction() as tx:
         rid = tx.queue.enqueue(cid, entity="account", action="import").id
-    with pytest.raises(StateConflict):
-        with store.transaction() as tx:
-            tx.queue.move(rid, "sent", "done")
+    with pytest.raises(StateConflict), store.transaction() as tx:
+        tx.queue.move(rid, "sent", "done")
     with store.transaction() as tx:
         assert tx.queue.get(rid).state == "queued"
     store.dispose()

@@ -34,14 +34,20 @@ class World:
         self.service = QbwcService(self.store, settings, default_registry())
         with self.store.transaction() as tx:
             self.company_id = tx.companies.create(
-                name="Ridgeline Remodeling", qbwc_username="ridgeline",
-                password_hash=hash_password(PASSWORD, iterations=1000), owner_id="{o}",
-                file_id="{f}", settings={"uppercase": False}).id
+                name="Ridgeline Remodeling",
+                qbwc_username="ridgeline",
+                password_hash=hash_password(PASSWORD, iterations=1000),
+                owner_id="{o}",
+                file_id="{f}",
+                settings={"uppercase": False},
+            ).id
 
     def enqueue_imports(self, n: int = 1) -> list[int]:
         with self.store.transaction() as tx:
-            return [tx.queue.enqueue(self.company_id, entity="account", action="import").id
-                    for _ in range(n)]
+            return [
+                tx.queue.enqueue(self.company_id, entity="account", action="import").id
+                for _ in range(n)
+            ]
 
     def state(self, request_id: int) -> str:
         with self.store.transaction() as tx:
@@ -85,8 +91,9 @@ def test_a_whole_session_imports_accounts(world: World) -> None:
     assert '<?qbxml version="13.0"?>' in qbxml
     assert "<AccountQueryRq" in qbxml
     (qb_request_id,) = request_ids(qbxml)
-    percent = world.service.receive_response_xml(ticket, canned.account_query_rs(qb_request_id),
-                                                 "", "")
+    percent = world.service.receive_response_xml(
+        ticket, canned.account_query_rs(qb_request_id), "", ""
+    )
     assert percent == 100
     assert world.service.close_connection(ticket) == "Synced 1, 0 failed"
     assert world.state(rid) == "done"
@@ -123,8 +130,9 @@ def test_percent_counts_up_while_work_remains(world: World) -> None:
         hcp = ""
         assert qbxml
         (qb_id,) = request_ids(qbxml)
-        percents.append(world.service.receive_response_xml(ticket, canned.account_query_rs(qb_id),
-                                                           "", ""))
+        percents.append(
+            world.service.receive_response_xml(ticket, canned.account_query_rs(qb_id), "", "")
+        )
         if percents[-1] == 100:
             break
     assert percents == [33, 66, 100]
@@ -170,7 +178,7 @@ def test_busy_while_another_session_is_live_and_a_dead_one_is_released(world: Wo
     # The first Web Connector goes silent; after busy_seconds its session is taken as dead and
     # its read-only request goes back to the queue.
     world.clock.advance(world.settings.busy_seconds + 1)
-    second, answer = world.sign_in()
+    _second, answer = world.sign_in()
     assert answer == FILE  # not busy; the file was bound by the first session
     assert world.state(rid) == "queued"
     assert "session_lost" in world.log_events()
@@ -197,9 +205,14 @@ def test_a_different_company_file_is_refused_and_nothing_syncs(world: World) -> 
 def test_old_quickbooks_is_refused_with_words_a_user_can_act_on(world: World) -> None:
     world.enqueue_imports()
     ticket, _ = world.sign_in()
-    old = (canned.FIXTURES.parents[1] / "shared" / "samples" / "qbxml" /
-           "HostQueryRs+CompanyQueryRs+PreferencesQueryRs.strHCPResponse.QBPro2006."
-           "consolibyte-log-2008.xml")
+    old = (
+        canned.FIXTURES.parents[1]
+        / "shared"
+        / "samples"
+        / "qbxml"
+        / "HostQueryRs+CompanyQueryRs+PreferencesQueryRs.strHCPResponse.QBPro2006."
+        "consolibyte-log-2008.xml"
+    )
     if not old.is_file():
         pytest.skip(f"the QuickBooks Pro 2006 sample is not at {old}")
     assert world.service.send_request_xml(ticket, old.read_text(), FILE, "US", 5, 0) == ""
@@ -218,9 +231,14 @@ def test_locked_list_waits_with_noop_then_sends_again(world: World) -> None:
     (rid,) = world.enqueue_imports()
     ticket, _ = world.sign_in()
     (qb_id,) = request_ids(world.send(ticket, hcp=canned.hcp()))
-    locked = canned.status_rs("AccountQueryRs", qb_id, 3180, "Error",
-                              "There was an error when saving a Account list. QuickBooks error "
-                              "message: This list has been modified by another user.")
+    locked = canned.status_rs(
+        "AccountQueryRs",
+        qb_id,
+        3180,
+        "Error",
+        "There was an error when saving a Account list. QuickBooks error "
+        "message: This list has been modified by another user.",
+    )
     percent = world.service.receive_response_xml(ticket, locked, "", "")
     assert 0 <= percent < 100
     assert world.state(rid) == "queued"
@@ -229,15 +247,19 @@ def test_locked_list_waits_with_noop_then_sends_again(world: World) -> None:
     world.clock.advance(31)
     (qb_id2,) = request_ids(world.send(ticket))
     assert qb_id2 == f"{rid}-2"
-    assert world.service.receive_response_xml(ticket, canned.account_query_rs(qb_id2), "", "") == 100
+    assert (
+        world.service.receive_response_xml(ticket, canned.account_query_rs(qb_id2), "", "") == 100
+    )
 
 
 def test_request_processor_error_ends_the_session_with_words(world: World) -> None:
     (rid,) = world.enqueue_imports()
     ticket, _ = world.sign_in()
     assert world.send(ticket, hcp=canned.hcp())
-    assert world.service.receive_response_xml(ticket, "", "0x80040401",
-                                              "Could not access QuickBooks.") < 0
+    assert (
+        world.service.receive_response_xml(ticket, "", "0x80040401", "Could not access QuickBooks.")
+        < 0
+    )
     assert "Could not access QuickBooks" in world.service.get_last_error(ticket)
     assert world.state(rid) == "queued"  # read-only: simply asked again next time
     assert "stopped" in world.service.close_connection(ticket)
@@ -307,8 +329,9 @@ def test_tickets_are_stored_hashed(world: World) -> None:
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", ticket)
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(world.settings.database_url.replace("postgresql://",
-                                                               "postgresql+psycopg://"))
+    engine = create_engine(
+        world.settings.database_url.replace("postgresql://", "postgresql+psycopg://")
+    )
     with engine.connect() as conn:
         stored = [row[0] for row in conn.execute(text("SELECT ticket_hash FROM qbwc_sessions"))]
         passwords = [row[0] for row in conn.execute(text("SELECT password_hash FROM companies"))]

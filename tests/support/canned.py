@@ -20,6 +20,8 @@ def account_query_rs(request_id: str) -> str:
 
 def status_rs(name: str, request_id: str, code: int, severity: str, message: str) -> str:
     """A one-response document with only a status, e.g. a 3180 or a 500."""
-    return (f'<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs>\n<{name} requestID="{request_id}" '
-            f'statusCode="{code}" statusSeverity="{severity}" statusMessage="{message}" />\n'
-            "</QBXMLMsgsRs>\n</QBXML>\n")
+    return (
+        f'<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs>\n<{name} requestID="{request_id}" '
+        f'statusCode="{code}" statusSeverity="{severity}" statusMessage="{message}" />\n'
+        "</QBXMLMsgsRs>\n</QBXML>\n"
+    )

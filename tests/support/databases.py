@@ -25,8 +25,9 @@ def postgres_server_url() -> str:
     url = os.environ.get("QBWC_TEST_DATABASE_URL", "")
     if not url:
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but QBWC_TEST_DATABASE_URL is not set: the PostgreSQL tests "
-                        "must run in CI")
+            pytest.fail(
+                "CI=true but QBWC_TEST_DATABASE_URL is not set: the PostgreSQL tests must run in CI"
+            )
         pytest.skip("QBWC_TEST_DATABASE_URL is not set; PostgreSQL tests skipped")
     return url
 
@@ -42,8 +43,10 @@ def postgres_database() -> Iterator[str]:
     """Create a uniquely named database, migrate it, yield its URL, drop it afterwards."""
     server = postgres_server_url()
     name = f"qbwc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(_with_database(server, urlsplit(server).path.lstrip("/") or "postgres"),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        _with_database(server, urlsplit(server).path.lstrip("/") or "postgres"),
+        isolation_level="AUTOCOMMIT",
+    )
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))

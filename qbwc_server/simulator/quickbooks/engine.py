@@ -82,8 +82,8 @@ class FakeQuickBooks:
         self._handlers = Handlers(self.company, self.iterators, lambda: self.locked)
 
     # public API ------------------------------------------------------------------------------
-    def seed(self, data: Mapping[str, Any] | pathlib.Path) -> None:
-        """Load a fixture (dict, or a .json file) or a dump into the company."""
+    def seed(self, data: Mapping[str, Any] | pathlib.Path | str) -> None:
+        """Load a fixture (dict, or the path of a .json file) or a dump into the company."""
         seed_company(self.company, data)
 
     def dump(self) -> dict[str, Any]:

@@ -47,8 +47,10 @@ class SeedError(ValueError):
     """A fixture names an unknown type or holds a record the company refuses."""
 
 
-def seed_company(company: Company, data: Mapping[str, Any] | pathlib.Path) -> None:
+def seed_company(company: Company, data: Mapping[str, Any] | pathlib.Path | str) -> None:
     """Add every record of a fixture (or of a dump, keeping its ids and times)."""
+    if isinstance(data, str):
+        data = pathlib.Path(data)
     if isinstance(data, pathlib.Path):
         loaded: Mapping[str, Any] = json.loads(data.read_text(encoding="utf-8"))
     else:

@@ -17,11 +17,20 @@ def test_defaults() -> None:
 
 
 def test_every_field_is_read_from_its_variable() -> None:
-    s = Settings.from_env({"QBWC_WORKERS": "4", "QBWC_PUBLIC_URL": "https://x.example/qbwc",
-                           "QBWC_DATABASE_URL": "postgresql://u@h/db", "PATH": "/bin",
-                           "QBWC_TEST_DATABASE_URL": "ignored"})
-    assert (s.workers, s.public_url, s.database_url) == (4, "https://x.example/qbwc",
-                                                         "postgresql://u@h/db")
+    s = Settings.from_env(
+        {
+            "QBWC_WORKERS": "4",
+            "QBWC_PUBLIC_URL": "https://x.example/qbwc",
+            "QBWC_DATABASE_URL": "postgresql://u@h/db",
+            "PATH": "/bin",
+            "QBWC_TEST_DATABASE_URL": "ignored",
+        }
+    )
+    assert (s.workers, s.public_url, s.database_url) == (
+        4,
+        "https://x.example/qbwc",
+        "postgresql://u@h/db",
+    )
 
 
 @pytest.mark.parametrize(

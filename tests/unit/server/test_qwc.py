@@ -15,15 +15,33 @@ from request_queue.rows import CompanyRow
 from tests.conftest import SHARED
 
 COMPANY = CompanyRow(
-    id=7, name='Smith & Sons <"Roofing">', qbwc_username="smith&sons", password_hash="x",
-    enabled=True, settings={}, owner_id="{5D1A7C1E-7B0F-4A53-9D0C-2F4BB1E0C9A1}",
-    file_id="{90A44FB5-33D9-4815-AC85-BC87A7E7D1EB}", company_file=None, host_info=None,
-    qbxml_version=None, last_session_at=None, last_session_result=None,
+    id=7,
+    name='Smith & Sons <"Roofing">',
+    qbwc_username="smith&sons",
+    password_hash="x",
+    enabled=True,
+    settings={},
+    owner_id="{5D1A7C1E-7B0F-4A53-9D0C-2F4BB1E0C9A1}",
+    file_id="{90A44FB5-33D9-4815-AC85-BC87A7E7D1EB}",
+    company_file=None,
+    host_info=None,
+    qbxml_version=None,
+    last_session_at=None,
+    last_session_result=None,
     created_at=datetime(2026, 1, 1, tzinfo=UTC),
 )
 SETTINGS = Settings(public_url="https://sync.example.com/qbwc")
-REQUIRED = ("AppName", "AppID", "AppURL", "AppDescription", "AppSupport", "UserName", "OwnerID",
-            "FileID", "QBType")
+REQUIRED = (
+    "AppName",
+    "AppID",
+    "AppURL",
+    "AppDescription",
+    "AppSupport",
+    "UserName",
+    "OwnerID",
+    "FileID",
+    "QBType",
+)
 
 
 def test_qwc_has_every_element_and_escapes_values() -> None:
@@ -31,8 +49,15 @@ def test_qwc_has_every_element_and_escapes_values() -> None:
     root = parse_xml(text)
     assert root.tag == "QBWCXML"
     values = {child.tag: (child.text or "") for child in root}
-    for tag in (*REQUIRED, "AppDisplayName", "AppUniqueName", "Scheduler", "IsReadOnly",
-                "PersonalDataPref", "UnattendedModePref"):
+    for tag in (
+        *REQUIRED,
+        "AppDisplayName",
+        "AppUniqueName",
+        "Scheduler",
+        "IsReadOnly",
+        "PersonalDataPref",
+        "UnattendedModePref",
+    ):
         assert tag in values, tag
     assert values["AppURL"] == "https://sync.example.com/qbwc"
     assert values["AppSupport"] == "https://sync.example.com/qbwc/support"
