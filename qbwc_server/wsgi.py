@@ -1,0 +1,83 @@
+"""The WSGI application, composed in this one place: SOAP endpoint, support page, health."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from qbwc_server.api import Api
+from qbwc_server.config import Settings
+from qbwc_server.service import QbwcService
+from qbwc_server.soap import make_soap_app
+from qbwc_server.sync.registry import default_registry
+from request_queue.store import Store
+
+log = logging.getLogger("qbwc_server.wsgi")
+
+SUPPORT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>qbwc-server support</title></head>
+<body><h1>qbwc-server</h1>
+<p>This server keeps QuickBooks Desktop in sync with the contractor app through the
+QuickBooks Web Connector.</p>
+<p>If the Web Connector shows an error, open its log (View Log in the Web Connector) and send it
+to your administrator together with the company name and the time of the error.</p>
+</body></html>
+"""
+
+
+class Application:
+    """Routes a request to the SOAP endpoint, the support page or the health check."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.service = QbwcService(store, settings, default_registry())
+        self.api = Api(settings, store)
+        self.soap = make_soap_app(
+            self.service, public_url=settings.public_url, max_body_bytes=settings.max_body_bytes
+        )
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "") or "/"
+        if path in ("/qbwc", "/qbwc/"):
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/qbwc"
+            environ["PATH_INFO"] = path[len("/qbwc") :]
+            return self.soap(environ, start_response)
+        request = Request(environ)
+        if path == "/qbwc/support":
+            response = Response(SUPPORT_PAGE, mimetype="text/html")
+        elif path.startswith("/api/"):
+            response = self.api(request)
+        elif path == "/healthz":
+            response = self._health()
+        elif path == "/":
+            response = Response(
+                "qbwc-server: the Web Connector endpoint is /qbwc (WSDL at /qbwc?wsdl)\n",
+                mimetype="text/plain",
+            )
+        else:
+            response = Response("Not found\n", status=404, mimetype="text/plain")
+        return response(request.environ, start_response)
+
+    def _health(self) -> Response:
+        try:
+            with self.store.transaction() as tx:
+                tx.companies.all()
+            body, status = {"status": "ok"}, 200
+        except Exception:  # health must answer, whatever the database does
+            log.exception("health check failed")
+            body, status = {"status": "database unavailable"}, 503
+        return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Application:
+    """Build the application from QBWC_* settings (gunicorn calls this in each worker)."""
+    settings = settings or Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    return Application(settings, store or Store(settings.database_url))
