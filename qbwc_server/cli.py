@@ -206,9 +206,9 @@ def _store_command(args: argparse.Namespace, settings: Settings, store: Store, o
             if args.json:
                 print(json.dumps([_jsonable_row(r) for r in found], indent=2), file=out)
                 return 0
-            for r in found:
-                name = r.data.get("full_name") or r.data.get("name") or ""
-                print(f"{r.record_id:<32} {r.origin:<11} {name}", file=out)
+            for rec in found:
+                name = rec.data.get("full_name") or rec.data.get("name") or ""
+                print(f"{rec.record_id:<32} {rec.origin:<11} {name}", file=out)
             return 0
         if args.command == "queue":
             queued = tx.queue.recent(company.id, state=args.status)
@@ -219,10 +219,10 @@ def _store_command(args: argparse.Namespace, settings: Settings, store: Store, o
                 f"{'ID':>6}  {'STATE':<10} {'ENTITY':<14} {'ACTION':<8} {'TRIES':>5}  ERROR",
                 file=out,
             )
-            for r in queued:
+            for q in queued:
                 print(
-                    f"{r.id:>6}  {r.state:<10} {r.entity:<14} {r.action:<8} {r.attempts:>5}  "
-                    f"{r.error or ''}",
+                    f"{q.id:>6}  {q.state:<10} {q.entity:<14} {q.action:<8} {q.attempts:>5}  "
+                    f"{q.error or ''}",
                     file=out,
                 )
             return 0

@@ -82,6 +82,11 @@ class FakeQuickBooks:
         self._handlers = Handlers(self.company, self.iterators, lambda: self.locked)
 
     # public API ------------------------------------------------------------------------------
+    @property
+    def company_file(self) -> str:
+        """The path of the open company file, as the Web Connector reports it."""
+        return self.host.company_file
+
     def seed(self, data: Mapping[str, Any] | pathlib.Path | str) -> None:
         """Load a fixture (dict, or the path of a .json file) or a dump into the company."""
         seed_company(self.company, data)
