@@ -13,7 +13,7 @@ from typing import Literal, get_args
 
 from lxml import etree
 
-from qbxml.builders.class_ import FULL_NAME_MAX, ActiveStatus, list_query
+from qbxml.builders._list import FULL_NAME_MAX, ActiveStatus, list_query
 from qbxml.context import BuildContext
 from qbxml.errors import BuildError
 from qbxml.responses import RefValue, bool_of, datetime_of, decimal_of, int_of, ref_of, text_of

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 from lxml import etree
 
-from qbxml.builders.class_ import (
+from qbxml.builders._list import (
     FULL_NAME_MAX,
     ActiveStatus,
     Iterator,

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from qbxml.builders.class_ import ActiveStatus, list_query
+from qbxml.builders._list import ActiveStatus, list_query
 from qbxml.context import BuildContext
 from qbxml.responses import RefValue, bool_of, datetime_of, ref_of, text_of
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 from lxml import etree
 
-from qbxml.builders.class_ import (
+from qbxml.builders._list import (
     ActiveStatus,
     add_name,
     checked_percent,

@@ -10,16 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from qbxml.builders.class_ import (
-    Class,
-    Iterator,
-    check_id,
-    class_add,
-    class_mod,
-    class_query,
-    list_query,
-    parse_class_ret,
-)
+from qbxml.builders._list import Iterator, check_id, list_query
+from qbxml.builders.class_ import Class, class_add, class_mod, class_query, parse_class_ret
 from qbxml.context import BuildContext, Identity, Ref
 from qbxml.errors import BuildError, ResponseError
 from qbxml.fields import FieldNote
