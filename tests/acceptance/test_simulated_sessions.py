@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from qbwc_server.simulator.runner import SimulatedCompany, simulate
-from qbwc_server.simulator.webconnector import Faults, WebConnector
 
 from qbwc_server.simulator.quickbooks import FakeQuickBooks
+from qbwc_server.simulator.runner import SimulatedCompany, simulate
+from qbwc_server.simulator.webconnector import Faults, WebConnector
 from tests.conftest import FIXTURES
 from tests.support.live import LiveServer, live_server
 from tests.support.schema import schema_dir
@@ -138,3 +138,31 @@ def test_qbwc_simulate_runs_several_companies(server: LiveServer) -> None:
     )
     assert code == 0, out.getvalue()
     assert "Synced 1, 0 failed" in out.getvalue()
+
+
+def test_a_repeated_call_and_a_refused_request_set(server: LiveServer) -> None:
+    server.qbwc("import", "demo", "accounts")
+    server.qbwc("import", "demo", "accounts")
+    quickbooks = _quickbooks()
+    result = _connector(
+        server, quickbooks, faults=Faults(repeat_call="closeConnection", hresult_on_request=1)
+    ).run_session()
+    # QuickBooks refused the first set (two imports in one set): the server splits it and
+    # sends the requests one at a time, so the session still completes.
+    assert result.outcome == "completed", result
+    assert result.requests_sent == 3
+    assert result.calls.count("closeConnection") == 2  # the second gets the same summary
+    assert result.close_message == "Synced 2, 0 failed"
+
+
+def test_a_cut_connection_kills_the_session_and_nothing_is_lost(server: LiveServer) -> None:
+    server.qbwc("import", "demo", "accounts")
+    quickbooks = _quickbooks()
+    died = _connector(
+        server, quickbooks, faults=Faults(cut_connection_on="receiveResponseXML")
+    ).run_session()
+    assert died.outcome == "died"
+    time.sleep(2.2)  # past QBWC_BUSY_SECONDS: the cut session is taken as dead
+    result = _connector(server, quickbooks).run_session()
+    assert result.outcome == "completed", result
+    assert len(_accounts(server)) == len(quickbooks.find("Account"))
