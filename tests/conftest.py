@@ -44,12 +44,12 @@ def _postgres_url() -> Iterator[str]:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated, empty database on each backend."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'qbwc.db'}"
-        upgrade(url)
-        return url
-    url: str = request.getfixturevalue("_postgres_url")
-    truncate_all(url)
-    return url
+        sqlite_url = f"sqlite:///{tmp_path / 'qbwc.db'}"
+        upgrade(sqlite_url)
+        return sqlite_url
+    postgres_url: str = request.getfixturevalue("_postgres_url")
+    truncate_all(postgres_url)
+    return postgres_url
 
 
 @pytest.fixture

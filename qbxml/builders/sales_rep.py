@@ -14,14 +14,14 @@ from datetime import datetime
 from lxml import etree
 
 from qbxml.builders._list import ActiveStatus, add_list_identity, add_list_ref, list_query
-from qbxml.context import BuildContext, Identity, Ref, add_bool, request, sub
+from qbxml.context import BuildContext, Identity, Ref, add_bool, add_text, request, sub
 from qbxml.errors import BuildError
 from qbxml.fields import storable
 from qbxml.responses import RefValue, bool_of, datetime_of, ref_of, text_of
 
 # xsd:maxLength in qbxml130.xsd (the same in 12.0).
 INITIAL_MAX = 5
-ENTITY_REF_MAX = 209
+ENTITY_REF_MAX = 41  # SalesRepEntityRef is a VendorListRef: FullName up to 41
 
 
 def initials(given: str | None, first_name: str | None, last_name: str | None) -> str:
@@ -45,10 +45,8 @@ class SalesRep:
 
 
 def _body(ctx: BuildContext, body: etree._Element, rec: SalesRep) -> None:
-    initial = ctx.text(f"{body.tag}/Initial", rec.initial, INITIAL_MAX)
-    if not initial:
+    if add_text(ctx, body, "Initial", rec.initial, INITIAL_MAX) is None:
         raise BuildError("a sales rep needs initials")
-    sub(body, "Initial", initial)
     add_bool(body, "IsActive", rec.is_active)
     add_list_ref(ctx, body, "SalesRepEntityRef", rec.entity, ENTITY_REF_MAX)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,10 +21,11 @@ from qbxml.builders.customer import (
     parse_customer_ret,
 )
 from qbxml.context import Address, BuildContext, Identity, Ref
-from qbxml.errors import BuildError
-from qbxml.responses import parse_response
+from qbxml.errors import BuildError, ResponseError
+from qbxml.responses import RefValue, parse_response
+from qbxml.xmlparse import parse_xml
 from tests.conftest import SHARED
-from tests.support.schema import VERSIONS, assert_request_valid
+from tests.support.schema import VERSIONS, assert_request_valid, assert_valid
 
 SAMPLES = SHARED / "samples" / "qbxml"
 CUSTOMER = Customer(
@@ -258,3 +261,87 @@ def test_other_customer_samples_parse(name: str) -> None:
         parse_customer_ret(r) for res in parse_response(path.read_bytes()).results for r in res.rets
     ]
     assert rets and all(r.list_id and r.edit_sequence and r.name for r in rets)
+
+
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "qbxml" / "customer"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_job_fixture_is_a_valid_response(version: str) -> None:
+    assert_valid((FIXTURES / "CustomerAddRs.job.xml").read_text(), version)
+
+
+def test_parse_a_job_ret() -> None:
+    (result,) = parse_response((FIXTURES / "CustomerAddRs.job.xml").read_bytes()).results
+    assert result.ok and result.ret is not None
+    ret = parse_customer_ret(result.ret)
+    assert ret.name == "1001 - 12 Main St"
+    assert ret.full_name == "Doe, Jane:1001 - 12 Main St"
+    assert ret.parent == RefValue("80000001-1767632401", "Doe, Jane")
+    assert ret.sublevel == 1
+    assert ret.class_ref == RefValue("20000-1767632300", "Remodel")
+    assert ret.sales_rep == RefValue("80000005-1767632401", "MS")
+    assert (ret.first_name, ret.last_name, ret.email, ret.phone, ret.mobile) == (
+        "Jane",
+        "Doe",
+        "jane@example.com",
+        "860-555-0100",
+        None,
+    )
+    assert ret.bill_address is not None
+    assert ret.bill_address.lines == ("12 Main St", "Apt 4")
+    assert (ret.bill_address.city, ret.bill_address.postal_code) == ("Hartford", "06103")
+    assert ret.job_status == "InProgress" and ret.job_start_date == date(2026, 3, 2)
+    assert ret.job_description == "Kitchen remodel"
+    assert ret.balance == Decimal("0.00") and ret.total_balance == Decimal("0.00")
+    assert ret.time_created == datetime(2026, 3, 2, 9, 40, 10, tzinfo=timezone(timedelta(hours=-5)))
+    assert ret.terms is None and ret.company_name is None
+
+
+def test_a_bad_value_in_a_ret_names_the_field() -> None:
+    el = parse_xml("<CustomerRet><ListID>1-2</ListID><Sublevel>one</Sublevel></CustomerRet>")
+    with pytest.raises(ResponseError, match="Sublevel"):
+        parse_customer_ret(el)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_exact_job_xml_with_refs_by_name_and_id(version: str) -> None:
+    rq = customer_add(JOB, BuildContext(version=version))
+    assert etree.tostring(rq, encoding="unicode") == (
+        "<CustomerAddRq><CustomerAdd><Name>1001 - 12 Main St</Name>"
+        "<ClassRef><FullName>Remodel</FullName></ClassRef>"
+        "<ParentRef><ListID>80000001-1767632401</ListID></ParentRef>"
+        "<BillAddress><Addr1>12 Main St</Addr1><City>Hartford</City><State>CT</State>"
+        "<PostalCode>06103</PostalCode></BillAddress>"
+        "<JobStatus>InProgress</JobStatus><JobStartDate>2026-03-02</JobStartDate>"
+        "<JobDesc>Kitchen remodel</JobDesc></CustomerAdd></CustomerAddRq>"
+    )
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("mod", [False, True])
+def test_every_field_overlong_is_cut_to_its_schema_length(version: str, mod: bool) -> None:
+    long = "é" * 300
+    rec = Customer(
+        name=long,
+        parent=Ref(full_name=long),
+        company_name=long,
+        first_name=long,
+        last_name=long,
+        bill_address=Address(long, long, long, long, long, long),
+        phone=long,
+        mobile=long,
+        email=long * 4,
+        class_ref=Ref(full_name=long),
+        terms=Ref(full_name=long),
+        sales_rep=Ref(full_name=long),
+        job_status="Pending",
+        job_description=long,
+        notes=long * 20,
+        is_active=False,
+    )
+    ctx = BuildContext(version=version)
+    rq = customer_mod(rec, Identity("1-2", "3"), ctx) if mod else customer_add(rec, ctx)
+    assert_request_valid(rq, version)
+    assert {n.kind for n in ctx.notes} == {"truncated"}
+    assert len(ctx.notes) == 19  # 13 text fields and 6 address parts, each cut once

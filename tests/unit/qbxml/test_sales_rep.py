@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from qbxml.builders.sales_rep import (
     SalesRep,
@@ -16,8 +20,9 @@ from qbxml.builders.sales_rep import (
 )
 from qbxml.context import BuildContext, Identity, Ref
 from qbxml.errors import BuildError
+from qbxml.responses import RefValue, parse_response
 from qbxml.xmlparse import parse_xml
-from tests.support.schema import VERSIONS, assert_request_valid
+from tests.support.schema import VERSIONS, assert_request_valid, assert_valid
 
 
 @pytest.mark.parametrize(
@@ -77,3 +82,49 @@ def test_parse_sales_rep_ret() -> None:
     )
     assert ret.initial == "MS" and ret.entity is not None
     assert ret.entity.full_name == "Maria Santos"
+
+
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "qbxml" / "sales_rep"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_sales_rep_fixture_is_a_valid_response(version: str) -> None:
+    assert_valid((FIXTURES / "SalesRepQueryRs.two.xml").read_text(), version)
+
+
+def test_parse_sales_rep_query_response() -> None:
+    (result,) = parse_response((FIXTURES / "SalesRepQueryRs.two.xml").read_bytes()).results
+    employee_rep, vendor_rep = (parse_sales_rep_ret(r) for r in result.rets)
+    assert (employee_rep.list_id, employee_rep.edit_sequence, employee_rep.initial) == (
+        "80000005-1767632401",
+        "1767621605",
+        "MS",
+    )
+    assert employee_rep.entity == RefValue("80000004-1767632401", "Maria Santos")
+    assert vendor_rep.entity == RefValue("8000000A-1767632460", "Rivera, Luis")
+    assert vendor_rep.is_active is False
+    assert vendor_rep.time_modified == datetime(
+        2026, 2, 20, 8, 30, tzinfo=timezone(timedelta(hours=-5))
+    )
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_exact_sales_rep_mod_xml(version: str) -> None:
+    rep = SalesRep("ms", Ref(full_name="Maria Santos"), is_active=True)
+    ctx = BuildContext(version=version, uppercase=True)
+    rq = sales_rep_mod(rep, Identity("80000005-1767632401", "1767621605"), ctx)
+    assert etree.tostring(rq, encoding="unicode") == (
+        "<SalesRepModRq><SalesRepMod><ListID>80000005-1767632401</ListID>"
+        "<EditSequence>1767621605</EditSequence><Initial>MS</Initial>"
+        "<IsActive>true</IsActive><SalesRepEntityRef><FullName>Maria Santos</FullName>"
+        "</SalesRepEntityRef></SalesRepMod></SalesRepModRq>"
+    )
+
+
+def test_overlong_initials_are_cut_and_noted() -> None:
+    ctx = BuildContext()
+    body = sales_rep_add(SalesRep("ABCDEFG", Ref(list_id="80000004-1")), ctx).find("SalesRepAdd")
+    assert body is not None and body.findtext("Initial") == "ABCDE"
+    assert [(n.path, n.kind) for n in ctx.notes] == [
+        ("SalesRepAddRq/SalesRepAdd/Initial", "truncated")
+    ]

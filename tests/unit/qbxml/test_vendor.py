@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from qbxml.builders.vendor import Vendor, parse_vendor_ret, vendor_add, vendor_mod, vendor_query
 from qbxml.context import Address, BuildContext, Identity, Ref
 from qbxml.errors import BuildError
+from qbxml.responses import RefValue, parse_response
 from qbxml.xmlparse import parse_xml
-from tests.support.schema import VERSIONS, assert_request_valid
+from tests.support.schema import VERSIONS, assert_request_valid, assert_valid
 
 SUPPLIER = Vendor(
     name="ABC Supply Co.",
@@ -138,3 +142,90 @@ def test_parse_vendor_ret() -> None:
     assert ret.time_modified.utcoffset() == timedelta(hours=-8)
     assert ret.address is not None and ret.address.lines == ("200 Industrial Way",)
     assert ret.is_1099 is False and str(ret.balance) == "1250.75"
+
+
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "qbxml" / "vendor"
+PAGE = "VendorQueryRs.iterator-page.xml"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_vendor_fixture_is_a_valid_response(version: str) -> None:
+    assert_valid((FIXTURES / PAGE).read_text(), version)
+
+
+def test_parse_an_iterator_page_of_vendors_keeping_offsets() -> None:
+    (result,) = parse_response((FIXTURES / PAGE).read_bytes()).results
+    assert result.has_more and result.iterator_remaining_count == 41
+    assert result.iterator_id == "{5f0c2a4e-8d1b-4c3e-9a7f-2b6d4e8f1a03}"
+    supplier, installer = (parse_vendor_ret(r) for r in result.rets)
+    assert supplier.vendor_type == RefValue("30000-1767632350", "Supplier")
+    assert supplier.terms == RefValue("10000-1767632300", "Net 30")
+    assert supplier.address is not None
+    assert supplier.address.lines == ("ABC Supply Co., Inc.", "200 Industrial Way")
+    assert supplier.name_on_check == "ABC Supply Co., Inc." and supplier.is_1099 is False
+    assert supplier.balance == Decimal("1250.75")
+    assert (installer.first_name, installer.last_name, installer.mobile) == (
+        "Luis",
+        "Rivera",
+        "860-555-0177",
+    )
+    assert installer.is_1099 is True and installer.balance == Decimal("-300.00")
+    modified = installer.time_modified
+    assert modified is not None
+    assert modified.utcoffset() == timedelta(hours=5, minutes=30)
+    assert modified.astimezone(UTC) == datetime(2026, 3, 4, 18, 29, 59, tzinfo=UTC)
+    # the later wall-clock time is the earlier instant: comparisons must use the offsets
+    assert supplier.time_modified is not None and modified > supplier.time_modified
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_exact_1099_vendor_xml(version: str) -> None:
+    rq = vendor_add(INSTALLER_1099, BuildContext(version=version, uppercase=True))
+    assert etree.tostring(rq, encoding="unicode") == (
+        "<VendorAddRq><VendorAdd><Name>RIVERA, LUIS</Name><FirstName>LUIS</FirstName>"
+        "<LastName>RIVERA</LastName><NameOnCheck>LUIS RIVERA</NameOnCheck>"
+        "<IsVendorEligibleFor1099>true</IsVendorEligibleFor1099></VendorAdd></VendorAddRq>"
+    )
+
+
+def test_vendor_needs_a_name_and_continue_needs_an_iterator_id() -> None:
+    with pytest.raises(BuildError):
+        vendor_add(Vendor(name="\x00\x01 "), BuildContext())
+    with pytest.raises(BuildError):
+        vendor_query(BuildContext(), iterator="Continue")
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    vendor_type=st.none() | st.text(max_size=200),
+    terms=st.none() | st.text(max_size=60),
+    by_id=st.booleans(),
+    is_1099=st.none() | st.booleans(),
+    email=st.none() | st.text(max_size=60),
+    version=st.sampled_from(VERSIONS),
+)
+def test_hostile_vendor_refs_in_a_mod_validate_or_raise(
+    vendor_type: str | None,
+    terms: str | None,
+    by_id: bool,
+    is_1099: bool | None,
+    email: str | None,
+    version: str,
+) -> None:
+    def ref(value: str | None) -> Ref | None:
+        if value is None:
+            return None
+        return Ref(list_id="80000007-1767632401") if by_id else Ref(full_name=value)
+
+    try:  # a Ref with an empty name is already a BuildError
+        rec = Vendor(
+            name="ABC Supply",
+            vendor_type=ref(vendor_type),
+            terms=ref(terms),
+            is_1099=is_1099,
+            email=email,
+        )
+        rq = vendor_mod(rec, Identity("80000003-1", "2"), BuildContext(version=version))
+    except BuildError:
+        return
+    assert_request_valid(rq, version)
