@@ -1,0 +1,1 @@
+"""Tests of the typed record and settings models."""
