@@ -22,7 +22,12 @@ class QbwcHandler(Protocol):
 
     def client_version(self, str_version: str) -> str: ...
 
-    def authenticate(self, str_user_name: str, str_password: str) -> list[str]: ...
+    def authenticate(
+        self, str_user_name: str, str_password: str, *, client_address: str = ""
+    ) -> list[str]:
+        """``client_address`` is the Web Connector's IP address as the adapter saw it (the
+        peer, or X-Forwarded-For from a trusted proxy); "" when unknown."""
+        ...
 
     def send_request_xml(
         self,

@@ -28,11 +28,17 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 def gunicorn_options(
     settings: Settings, *, bind: str | None, workers: int | None
 ) -> dict[str, Any]:
-    """gunicorn's settings for our app: sync workers, generous timeouts for big answers."""
+    """gunicorn's settings for our app: threaded workers, generous timeouts for big answers.
+
+    gthread, not sync: a sync worker serves one connection at a time, so a few clients that
+    send slowly (or just keep a connection open) would hold every worker. Threads keep the
+    others answering; the body read deadline (bounded_read.py) frees a stalled thread.
+    """
     return {
         "bind": bind or settings.bind,
         "workers": workers or settings.workers,
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": max(1, settings.threads),
         "timeout": 300,
         "graceful_timeout": 30,
         "limit_request_line": 8190,

@@ -1,4 +1,4 @@
-"""Companies and Web Connector sign-in throttling."""
+"""Companies and Web Connector sign-in throttling (per client address and user name)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from request_queue.errors import Conflict, NotFound
@@ -84,33 +84,67 @@ class Companies:
 
 
 class Throttle:
-    """Counts failed sign-ins per user name and locks it out after too many."""
+    """Counts failed sign-ins per (client address, user name) and locks that pair out after
+    too many within the lockout window. Another address is never locked by these failures.
+    """
 
     def __init__(self, session: Session, clock: Callable[[], datetime]) -> None:
         self._s = session
         self._now = clock
 
-    def locked(self, username: str) -> bool:
-        row = self._s.get(LoginThrottle, username)
+    def locked(self, address: str, username: str) -> bool:
+        row = self._s.get(LoginThrottle, (address, username))
         return row is not None and row.locked_until is not None and row.locked_until > self._now()
 
-    def failure(self, username: str, *, max_failures: int, lockout_seconds: int) -> bool:
-        """Record one failure; return True when the user name is now locked out."""
+    def failure(
+        self, address: str, username: str, *, max_failures: int, lockout_seconds: int
+    ) -> bool:
+        """Record one failure; return True when the pair is now locked out.
+
+        Failures older than the lockout window no longer count, and an expired lockout starts
+        the count again.
+        """
         now = self._now()
-        row = self._s.get(LoginThrottle, username, with_for_update=True)
+        window = timedelta(seconds=lockout_seconds)
+        row = self._s.get(LoginThrottle, (address, username), with_for_update=True)
         if row is None:
-            row = LoginThrottle(username=username, failures=0, updated_at=now)
+            row = LoginThrottle(address=address, username=username, failures=0, updated_at=now)
             self._s.add(row)
-        if row.locked_until is not None and row.locked_until <= now:
+        expired = row.locked_until is not None and row.locked_until <= now
+        stale = row.locked_until is None and row.updated_at <= now - window
+        if expired or stale:
             row.failures, row.locked_until = 0, None
         row.failures += 1
         row.updated_at = now
         if row.failures >= max_failures:
-            row.locked_until = now + timedelta(seconds=lockout_seconds)
+            row.locked_until = now + window
         self._s.flush()
         return row.locked_until is not None
 
-    def clear(self, username: str) -> None:
-        row = self._s.get(LoginThrottle, username)
+    def clear(self, address: str, username: str) -> None:
+        row = self._s.get(LoginThrottle, (address, username))
         if row is not None:
             self._s.delete(row)
+
+    def purge(self, *, older_than_seconds: int, limit: int = 1000) -> int:
+        """Delete up to ``limit`` rows untouched for ``older_than_seconds`` and not locked;
+        return how many went."""
+        now = self._now()
+        cutoff = now - timedelta(seconds=older_than_seconds)
+        keys = self._s.execute(
+            select(LoginThrottle.address, LoginThrottle.username)
+            .where(LoginThrottle.updated_at < cutoff)
+            .where(or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now))
+            .limit(limit)
+        ).all()
+        if not keys:
+            return 0
+        result = self._s.execute(
+            delete(LoginThrottle)
+            .where(
+                tuple_(LoginThrottle.address, LoginThrottle.username).in_([tuple(k) for k in keys])
+            )
+            .where(LoginThrottle.updated_at < cutoff)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

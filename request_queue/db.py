@@ -23,7 +23,9 @@ def make_engine(url: str) -> Engine:
     (SQLite has no SELECT ... FOR UPDATE). WAL lets readers go on while one writes.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -42,7 +44,23 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def _described(exc: SQLAlchemyError) -> str:
+    """The error in words without any value from the statement: the driver's exception class
+    and the first line of its message ("UNIQUE constraint failed: companies.qbwc_username",
+    'duplicate key value violates unique constraint "..."'). PostgreSQL's DETAIL line, which
+    quotes the values ("Key (ticket_hash)=(...)"), and SQLAlchemy's [SQL: ...] part are left out.
+    """
+    orig = getattr(exc, "orig", None)
+    source = orig if orig is not None else exc
+    lines = str(source).strip().splitlines()
+    first = lines[0].strip()[:300] if lines else ""
+    if orig is None and first.startswith("("):
+        first = ""  # SQLAlchemy's own text may quote the statement; the class name says enough
+    name = type(source).__name__
+    return f"{name}: {first}" if first else name
 
 
 class Database:
@@ -65,9 +83,11 @@ class Database:
             with session.begin():
                 yield session
         except IntegrityError as exc:
-            raise Conflict(f"the change conflicts with existing data: {exc.orig}") from exc
+            # "from None": a logged traceback would print the cause, and with it the values.
+            message = f"the change conflicts with existing data ({_described(exc)})"
+            raise Conflict(message) from None
         except SQLAlchemyError as exc:
-            raise DatabaseError(f"database error: {exc}") from exc
+            raise DatabaseError(f"database error ({_described(exc)})") from None
         finally:
             session.close()
 

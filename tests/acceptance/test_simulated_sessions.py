@@ -4,28 +4,33 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from qbwc_server.simulator.quickbooks import FakeQuickBooks
 from qbwc_server.simulator.runner import SimulatedCompany, simulate
 from qbwc_server.simulator.webconnector import Faults, WebConnector
+from request_queue.db import make_engine
+from request_queue.models import QbwcSession
 from tests.conftest import FIXTURES
 from tests.support.live import LiveServer, live_server
 from tests.support.schema import schema_dir
 
 PASSWORD = "s3cret-web-connector"
+BUSY_SECONDS = 600
 SEED = FIXTURES / "simulator" / "demo-company.json"
 
 
 @pytest.fixture
 def server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    # A Web Connector silent for 2 s is taken as dead, so a lost answer can be tested quickly.
+    # A session is taken as dead only after 10 minutes of silence: no test waits for that on a
+    # real clock (a loaded machine would make it flaky); _silence() ages the session instead.
     with live_server(
-        database_url, tmp_path, workers=2, extra_env={"QBWC_BUSY_SECONDS": "2"}
+        database_url, tmp_path, workers=2, extra_env={"QBWC_BUSY_SECONDS": str(BUSY_SECONDS)}
     ) as live:
         live.qbwc(
             "company",
@@ -49,6 +54,21 @@ def _quickbooks() -> FakeQuickBooks:
 
 def _connector(server: LiveServer, company: FakeQuickBooks, **kw: object) -> WebConnector:
     return WebConnector(server.soap_url, "demo", PASSWORD, company, sleep=lambda _s: None, **kw)  # type: ignore[arg-type]
+
+
+def _silence(server: LiveServer) -> None:
+    """Make every open session look silent for longer than QBWC_BUSY_SECONDS, as if that much
+    time had passed, by moving its last call back in the server's database."""
+    engine = make_engine(server.env["QBWC_DATABASE_URL"])
+    try:
+        with engine.begin() as conn:
+            long_ago = datetime.now(UTC) - timedelta(seconds=BUSY_SECONDS + 60)
+            moved = conn.execute(
+                update(QbwcSession).where(QbwcSession.state == "open").values(last_seen_at=long_ago)
+            ).rowcount
+    finally:
+        engine.dispose()
+    assert moved >= 1, "no open session to silence"
 
 
 def _accounts(server: LiveServer) -> list[dict[str, object]]:
@@ -98,7 +118,7 @@ def test_a_lost_answer_is_asked_again_without_duplicates(server: LiveServer) -> 
     assert _connector(server, quickbooks).run_session().outcome == "busy"
     # After its silence (QBWC_BUSY_SECONDS) it is taken as dead; the read-only import is
     # simply asked again, and the records are written once.
-    time.sleep(2.2)
+    _silence(server)
     result = _connector(server, quickbooks).run_session()
     assert result.outcome == "completed", result
     accounts = _accounts(server)
@@ -162,7 +182,8 @@ def test_a_cut_connection_kills_the_session_and_nothing_is_lost(server: LiveServ
         server, quickbooks, faults=Faults(cut_connection_on="receiveResponseXML")
     ).run_session()
     assert died.outcome == "died"
-    time.sleep(2.2)  # past QBWC_BUSY_SECONDS: the cut session is taken as dead
+    assert _connector(server, quickbooks).run_session().outcome == "busy"
+    _silence(server)  # past QBWC_BUSY_SECONDS: the cut session is taken as dead
     result = _connector(server, quickbooks).run_session()
     assert result.outcome == "completed", result
     assert len(_accounts(server)) == len(quickbooks.find("Account"))
