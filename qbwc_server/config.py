@@ -22,14 +22,18 @@ class Settings:
     public_url: str = "http://localhost:8000/qbwc"
     bind: str = "127.0.0.1:8000"
     workers: int = 2
+    threads: int = 4
+    body_read_timeout_seconds: int = 60
     max_body_bytes: int = 64 * 1024 * 1024
     session_idle_seconds: int = 1800
     busy_seconds: int = 300
     login_max_failures: int = 5
     login_lockout_seconds: int = 300
+    trusted_proxies: str = ""
     connection_error_retries: int = 2
     request_max_attempts: int = 5
-    message_set_max_requests: int = 50
+    message_set_max_requests: int = 500
+    message_set_max_bytes: int = 2 * 1024 * 1024
     max_noops_per_session: int = 12
     noop_horizon_seconds: int = 60
     min_client_version: str = "2.0"
@@ -52,6 +56,7 @@ class Settings:
             "session_idle_seconds",
             "request_max_attempts",
             "message_set_max_requests",
+            "message_set_max_bytes",
             "password_hash_iterations",
         ):
             if getattr(self, name) < 1:

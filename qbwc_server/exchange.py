@@ -16,30 +16,35 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from lxml import etree
+
 from qbwc_server.config import Settings
-from qbwc_server.sync.kinds import KindRegistry, Outcome
+from qbwc_server.errors import SyncError
+from qbwc_server.models import default_settings
+from qbwc_server.sync.handlers import Built, HandlerRegistry, Outcome, Skip, SyncEnv
+from qbwc_server.sync.recovery import unanswered_params
+from qbwc_server.sync.refs import Refs
 from qbxml.context import BuildContext
 from qbxml.envelope import message_set
 from qbxml.errors import BuildError, QbxmlError, VersionError
 from qbxml.hcp import parse_hcp
 from qbxml.responses import RequestResult, parse_response
-from qbxml.status import classify
 from qbxml.versions import choose_version
 from request_queue.rows import CompanyRow, RequestRow, SessionRow
 from request_queue.store import Store, Tx
 
 log = logging.getLogger("qbwc_server.exchange")
 PARSE_ERROR_HRESULT = "0x80040400"
-RETRY_DELAY_SECONDS = 30.0
+MESSAGE_SET_ID_LENGTH = 24  # QuickBooks refuses longer newMessageSetIDs (status 9004)
 
 
 class Exchange:
     """The send/receive half of a session."""
 
-    def __init__(self, store: Store, settings: Settings, kinds: KindRegistry) -> None:
+    def __init__(self, store: Store, settings: Settings, handlers: HandlerRegistry) -> None:
         self.store = store
         self.settings = settings
-        self.kinds = kinds
+        self.handlers = handlers
 
     # -- sendRequestXML ---------------------------------------------------------------------
     def send(
@@ -121,26 +126,54 @@ class Exchange:
         tx.sessions.update(session.id, expected_state="open", state="failed", last_error=reason)
         tx.log.write(company.id, "session_refused", reason, level="error", session_id=session.id)
 
+    def _env(self, tx: Tx, company: CompanyRow, version: str) -> SyncEnv:
+        settings = {**default_settings(), **company.settings}
+        ctx = BuildContext(version=version, uppercase=bool(settings.get("uppercase")))
+        return SyncEnv(tx, company, settings, ctx, Refs(tx, company.id))
+
     def _hand_out(self, tx: Tx, session: SessionRow, company: CompanyRow, version: str) -> str:
-        uppercase = bool(company.settings.get("uppercase", False))
+        recovering = tx.queue.claim_uncertain(company.id, session.id)
+        if recovering:
+            return self._recovery_set(tx, session, company, version, recovering)
+        limit, max_bytes = (
+            self.settings.message_set_max_requests,
+            self.settings.message_set_max_bytes,
+        )
         while True:
-            claimed = tx.queue.claim(company.id, session.id, self.settings.message_set_max_requests)
+            claimed = tx.queue.claim(company.id, session.id, limit)
             if not claimed:
                 return self._nothing_ready(tx, session, company)
-            parts = []
-            writes = []
-            for req in claimed:
-                built = self._build(tx, req, company, version, uppercase)
-                if built is not None:
-                    parts.append((req.qb_request_id or str(req.id), built))
-                    kind = self.kinds.get(req.entity, req.action)
-                    if kind is not None and kind.writes:
-                        writes.append(req.id)
+            env = self._env(tx, company, version)
+            env.refs.preload(
+                (r.record_kind, r.record_id) for r in claimed if r.record_kind and r.record_id
+            )
+            parts: list[tuple[str, etree._Element]] = []
+            writes: list[int] = []
+            params: dict[int, dict[str, Any]] = {}
+            size = 0
+            for index, req in enumerate(claimed):
+                element = self._build(tx, req, env)
+                if element is None:
+                    continue
+                if isinstance(element, Built):
+                    params[req.id] = element.params
+                    element = element.element
+                size += len(etree.tostring(element))
+                if parts and size > max_bytes:
+                    tx.queue.unclaim([r.id for r in claimed[index:]])
+                    params.pop(req.id, None)
+                    break
+                self._log_sent(tx, req, env)
+                parts.append((req.qb_request_id or str(req.id), element))
+                handler = self.handlers.get(req.entity, req.action)
+                if handler is not None and handler.writes:
+                    writes.append(req.id)
             if not parts:
-                continue  # every claimed request failed to build; claim the next ones
+                continue  # every claimed request was finished without sending; claim more
+            tx.queue.merge_params(params, {r.id: r.params for r in claimed})
             message_set_id = None
             if writes:
-                message_set_id = "{" + str(uuid.uuid4()).upper() + "}"
+                message_set_id = uuid.uuid4().hex[:MESSAGE_SET_ID_LENGTH]
                 tx.queue.set_message_set(writes, message_set_id)
             tx.sessions.add_counts(session.id, sets=1)
             return message_set(
@@ -150,21 +183,64 @@ class Exchange:
                 new_message_set_id=message_set_id,
             )
 
-    def _build(
-        self, tx: Tx, req: RequestRow, company: CompanyRow, version: str, uppercase: bool
-    ) -> Any:
-        kind = self.kinds.get(req.entity, req.action)
-        ctx = BuildContext(version=version, uppercase=uppercase)
+    def _recovery_set(
+        self,
+        tx: Tx,
+        session: SessionRow,
+        company: CompanyRow,
+        version: str,
+        requests: list[RequestRow],
+    ) -> str:
+        """Ask QuickBooks what became of a data-changing set whose answer was lost."""
+        set_id = requests[0].message_set_id
+        tx.sessions.add_counts(session.id, sets=1)
+        if set_id is None:  # sent before message-set ids were kept: look the objects up
+            for req in requests:
+                tx.queue.move(
+                    req.id,
+                    "sent",
+                    "queued",
+                    session_id=None,
+                    params={**req.params, "phase": "recover"},
+                )
+            return self._hand_out(tx, session, company, version)
+        tx.log.write(
+            company.id,
+            "recovering",
+            f"Asking QuickBooks what became of {len(requests)} request(s) whose answer was lost",
+            session_id=session.id,
+            details={"message_set_id": set_id},
+        )
+        return message_set(
+            [], version=version, on_error="continueOnError", old_message_set_id=set_id
+        )
+
+    def _build(self, tx: Tx, req: RequestRow, env: SyncEnv) -> etree._Element | Built | None:
+        """The request's element, or None when it was finished without sending."""
+        handler = self.handlers.get(req.entity, req.action)
+        env.ctx.notes.clear()
         try:
-            if kind is None:
+            if handler is None:
                 raise BuildError(f"no way to send a {req.entity} {req.action} request")
-            element = kind.build(req, tx, ctx)
-        except (BuildError, QbxmlError) as exc:
-            self._finish(tx, req, company.id, Outcome("failed", f"Could not build: {exc}"), None)
+            built = handler.build(req, env)
+        except SyncError as exc:
+            self._finish(
+                tx, req, env.company.id, Outcome("failed", f"Not sent: {exc.message}"), None
+            )
             return None
-        for note in ctx.notes:
+        except (BuildError, QbxmlError) as exc:
+            self._finish(
+                tx, req, env.company.id, Outcome("failed", f"Could not build: {exc}"), None
+            )
+            return None
+        if isinstance(built, Skip):
+            self._finish(
+                tx, req, env.company.id, Outcome("done", built.message, event=built.event), None
+            )
+            return None
+        for note in env.ctx.notes:
             tx.log.write(
-                company.id,
+                env.company.id,
                 f"field_{note.kind}",
                 f"{note.path}: {note.original!r} sent as {note.result!r}",
                 level="warning",
@@ -172,8 +248,11 @@ class Exchange:
                 record_id=req.record_id,
                 request_id=req.id,
             )
+        return built
+
+    def _log_sent(self, tx: Tx, req: RequestRow, env: SyncEnv) -> None:
         tx.log.write(
-            company.id,
+            env.company.id,
             "sent",
             f"{req.entity} {req.action} sent (try {req.attempts})",
             record_kind=req.record_kind,
@@ -181,7 +260,6 @@ class Exchange:
             request_id=req.id,
             session_id=req.session_id,
         )
-        return element
 
     def _nothing_ready(self, tx: Tx, session: SessionRow, company: CompanyRow) -> str:
         """ "" ends the session; with work due shortly, ask QBWC to wait (NoOp) instead."""
@@ -210,8 +288,10 @@ class Exchange:
                     f"QuickBooks' answer could not be read ({exc}). The requests it "
                     "answered will be checked before anything is sent again."
                 )
-                release_in_flight(tx, self.kinds, session, company_id)
+                release_in_flight(tx, self.handlers, session, company_id)
                 return self._end_with_error(tx, session, reason)
+            company = tx.companies.get(company_id)
+            env = self._env(tx, company, session.qbxml_version or "13.0")
             by_request_id = {r.qb_request_id: r for r in in_flight}
             for result in answers.results:
                 req = by_request_id.pop(result.request_id or "", None)
@@ -225,25 +305,25 @@ class Exchange:
                         session_id=session.id,
                     )
                     continue
-                self._finish(tx, req, company_id, self._outcome(tx, req, result), result)
-            for req in by_request_id.values():  # QuickBooks did not run these (stopOnError)
-                tx.queue.move(req.id, "sent", "queued", session_id=None)
+                self._finish(tx, req, company_id, self._outcome(req, result, env), result)
+            for req in by_request_id.values():  # no answer in this set: ask or look again
+                handler = self.handlers.get(req.entity, req.action)
+                extra = unanswered_params(req, handler is not None and handler.writes)
+                tx.queue.move(
+                    req.id, "sent", "queued", session_id=None, params={**req.params, **extra}
+                )
             return self._percent(tx, session.id, company_id)
 
-    def _outcome(self, tx: Tx, req: RequestRow, result: RequestResult) -> Outcome:
-        kind = self.kinds.get(req.entity, req.action)
-        if kind is None:
+    def _outcome(self, req: RequestRow, result: RequestResult, env: SyncEnv) -> Outcome:
+        handler = self.handlers.get(req.entity, req.action)
+        if handler is None:
             return Outcome("failed", f"no way to read a {req.entity} {req.action} answer")
-        if result.ok or result.no_match:
-            try:
-                return kind.apply(req, result, tx)
-            except QbxmlError as exc:
-                return Outcome("failed", f"QuickBooks' answer could not be read: {exc}")
-        decision = classify(result)
-        words = f"QuickBooks said {result.status_code}: {result.status_message.strip()}"
-        if decision.retryable:
-            return Outcome("retry", words, delay_seconds=RETRY_DELAY_SECONDS)
-        return Outcome("failed", words)
+        try:
+            return handler.apply(req, result, env)
+        except SyncError as exc:
+            return Outcome("failed", exc.message)
+        except (QbxmlError, ValueError) as exc:
+            return Outcome("failed", f"QuickBooks' answer could not be read: {exc}")
 
     def _finish(
         self,
@@ -255,23 +335,29 @@ class Exchange:
     ) -> None:
         code = None if result is None else result.status_code
         level = "info"
-        if outcome.state == "done":
+        state = outcome.state
+        exhausted = req.attempts >= self.settings.request_max_attempts
+        if state in ("retry", "continue") and exhausted and not outcome.reset_attempts:
+            state = "failed"
+            outcome = Outcome(
+                "failed",
+                f"{outcome.message}. Gave up after {req.attempts} tries",
+                event="failed",
+            )
+        if state == "done":
             tx.queue.move(req.id, "sent", "done", status_code=code, error=None)
             if req.session_id is not None:
                 tx.sessions.add_counts(req.session_id, done=1)
-        elif outcome.state == "continue":
-            params = {**req.params, **outcome.params}
-            tx.queue.move(
-                req.id,
-                "sent",
-                "queued",
-                params=params,
-                attempts=0,
-                session_id=None,
-                status_code=code,
-            )
-        elif outcome.state == "retry" and req.attempts < self.settings.request_max_attempts:
+        elif state == "continue":
+            params = {k: v for k, v in {**req.params, **outcome.params}.items() if v is not None}
+            values: dict[str, Any] = {"params": params, "session_id": None, "status_code": code}
+            if outcome.reset_attempts:
+                values["attempts"] = 0
+            tx.queue.move(req.id, "sent", "queued", **values)
+        elif state == "retry":
             level = "warning"
+            for target in outcome.depends_on:
+                tx.queue.add_dependency(req.id, target)
             tx.queue.retry_later(
                 req.id,
                 "sent",
@@ -290,7 +376,7 @@ class Exchange:
                 tx.sessions.add_counts(req.session_id, failed=1 + len(dependents))
         tx.log.write(
             company_id,
-            outcome.state if level != "error" else "failed",
+            "failed" if level == "error" else (outcome.event or state),
             outcome.message,
             level=level,
             record_kind=req.record_kind,
@@ -321,7 +407,7 @@ class Exchange:
             else:
                 self._finish(tx, in_flight[0], session.company_id, Outcome("failed", words), None)
             return self._percent(tx, session.id, session.company_id)
-        release_in_flight(tx, self.kinds, session, session.company_id)
+        release_in_flight(tx, self.handlers, session, session.company_id)
         return self._end_with_error(tx, session, words)
 
     def _end_with_error(self, tx: Tx, session: SessionRow, reason: str) -> int:
@@ -336,7 +422,7 @@ class Exchange:
         are left), 100 when there is none."""
         counts = tx.queue.counts(company_id, horizon_seconds=self.settings.noop_horizon_seconds)
         session = tx.sessions.by_id(session_id)
-        remaining = counts.ready + counts.by_state["sent"]
+        remaining = counts.ready + counts.by_state["sent"] + counts.by_state["uncertain"]
         if session.noops < self.settings.max_noops_per_session:
             remaining += counts.due_soon
         if remaining == 0:
@@ -347,8 +433,8 @@ class Exchange:
     def requeue_uncertain_reads(self, tx: Tx, company_id: int) -> None:
         """A lost answer to a read-only request is harmless: ask again."""
         for req in tx.queue.in_state(company_id, "uncertain"):
-            kind = self.kinds.get(req.entity, req.action)
-            if kind is not None and not kind.writes:
+            handler = self.handlers.get(req.entity, req.action)
+            if handler is not None and not handler.writes:
                 tx.queue.move(req.id, "uncertain", "queued", session_id=None)
                 tx.log.write(
                     company_id,
@@ -360,13 +446,15 @@ class Exchange:
                 )
 
 
-def release_in_flight(tx: Tx, kinds: KindRegistry, session: SessionRow, company_id: int) -> int:
+def release_in_flight(
+    tx: Tx, handlers: HandlerRegistry, session: SessionRow, company_id: int
+) -> int:
     """Requests sent in ``session`` whose answer never came: reads go back to the queue,
     writes become uncertain (they are checked in QuickBooks before anything is re-sent)."""
     released = 0
     for req in tx.queue.in_state(company_id, "sent", session_id=session.id):
-        kind = kinds.get(req.entity, req.action)
-        if kind is not None and not kind.writes:
+        handler = handlers.get(req.entity, req.action)
+        if handler is not None and not handler.writes:
             tx.queue.move(req.id, "sent", "queued", session_id=None)
         else:
             tx.queue.move(req.id, "sent", "uncertain")

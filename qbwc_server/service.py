@@ -7,19 +7,31 @@ QuickBooks' answers is in exchange.py; this module owns tickets and the session'
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from qbwc_server import __version__
 from qbwc_server.config import Settings
 from qbwc_server.exchange import Exchange, release_in_flight
-from qbwc_server.secrets import dummy_verify, new_ticket, ticket_hash, verify_password
-from qbwc_server.sync.kinds import KindRegistry
+from qbwc_server.secrets import (
+    dummy_verify,
+    hash_iterations,
+    hash_password,
+    new_ticket,
+    ticket_hash,
+    verify_password,
+)
+from qbwc_server.sync.handlers import HandlerRegistry
 from request_queue.rows import CompanyRow, SessionRow
 from request_queue.store import Store, Tx
 
 log = logging.getLogger("qbwc_server.service")
 
 NVU, NONE, BUSY = "nvu", "none", "busy"
+MAX_USER_NAME = 200  # the longest Web Connector user name stored (companies.qbwc_username)
+THROTTLE_PURGE_SECONDS = 60  # how often a process deletes sign-in counters past their window
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MSG_NVU = "The Web Connector user name or password is not valid for qbwc-server."
 MSG_LOCKED = "Too many failed sign-ins for this user name; try again in a few minutes."
 MSG_NONE = "Nothing to sync."
@@ -40,10 +52,10 @@ class _SignIn:
 class QbwcService:
     """Answers every Web Connector call; holds no session state between calls."""
 
-    def __init__(self, store: Store, settings: Settings, kinds: KindRegistry) -> None:
+    def __init__(self, store: Store, settings: Settings, handlers: HandlerRegistry) -> None:
         self.store = store
         self.settings = settings
-        self.exchange = Exchange(store, settings, kinds)
+        self.exchange = Exchange(store, settings, handlers)
 
     # -- versions ---------------------------------------------------------------------------
     def server_version(self) -> str:
@@ -58,29 +70,65 @@ class QbwcService:
         return ""
 
     # -- sign-in ----------------------------------------------------------------------------
-    def authenticate(self, str_user_name: str, str_password: str) -> list[str]:
+    def authenticate(
+        self, str_user_name: str, str_password: str, *, client_address: str = ""
+    ) -> list[str]:
+        """Sign-in. Failures are counted per (client address, user name): a lockout refuses
+        that pair only, so failures from elsewhere cannot lock out the real Web Connector.
+        The password is checked even for a locked pair, at the cost of the configured hash
+        iterations whoever asks (unknown user, weaker stored hash), so timing tells nothing."""
         ticket = new_ticket()
+        address = client_address[:64]
+        iterations = self.settings.password_hash_iterations
+        if len(str_user_name) > MAX_USER_NAME or _CONTROL.search(str_user_name):
+            # No such user can exist (at most 200 characters, no control characters), so the
+            # database is not asked (PostgreSQL would refuse a NUL anyway).
+            log.warning(
+                "Web Connector sign-in refused from %s: a user name of %d characters that "
+                "cannot be valid",
+                address or "an unknown address",
+                len(str_user_name),
+            )
+            return [ticket, NVU]
         with self.store.transaction() as tx:
+            now = tx.now()
+            due = getattr(self, "_throttle_purge_due", None)
+            if due is None or now >= due:
+                # Bounded, and at most once a minute per process: old counters are dropped.
+                self._throttle_purge_due = now + timedelta(seconds=THROTTLE_PURGE_SECONDS)
+                tx.throttle.purge(older_than_seconds=self.settings.login_lockout_seconds)
             sign_in = _SignIn(
-                tx.companies.by_username(str_user_name), tx.throttle.locked(str_user_name)
+                tx.companies.by_username(str_user_name),
+                tx.throttle.locked(address, str_user_name),
             )
         # The slow hash runs outside any transaction so it never holds the database lock.
-        if sign_in.locked or sign_in.company is None:
-            dummy_verify(str_password, self.settings.password_hash_iterations)
+        rehashed = None
+        if sign_in.company is None:
+            dummy_verify(str_password, iterations)
             valid = False
         else:
-            valid = verify_password(str_password, sign_in.company.password_hash)
+            stored = sign_in.company.password_hash
+            valid = verify_password(str_password, stored, min_iterations=iterations)
+            if valid and not sign_in.locked and hash_iterations(stored) != iterations:
+                # Bring the hash to the configured strength, so later checks cost the same.
+                rehashed = hash_password(str_password, iterations=iterations)
         with self.store.transaction() as tx:
-            if not valid:
-                return [ticket, self._refuse_login(tx, ticket, str_user_name, sign_in)]
+            if not valid or sign_in.locked:
+                return [ticket, self._refuse_login(tx, ticket, str_user_name, address, sign_in)]
             assert sign_in.company is not None
-            tx.throttle.clear(str_user_name)
+            tx.throttle.clear(address, str_user_name)
+            if rehashed is not None:
+                tx.companies.update(sign_in.company.id, password_hash=rehashed)
             return self._open_session(tx, ticket, sign_in.company)
 
-    def _refuse_login(self, tx: Tx, ticket: str, username: str, sign_in: _SignIn) -> str:
+    def _refuse_login(
+        self, tx: Tx, ticket: str, username: str, address: str, sign_in: _SignIn
+    ) -> str:
         message = MSG_LOCKED if sign_in.locked else MSG_NVU
+        locked_now = sign_in.locked
         if not sign_in.locked:
-            tx.throttle.failure(
+            locked_now = tx.throttle.failure(
+                address,
                 username,
                 max_failures=self.settings.login_max_failures,
                 lockout_seconds=self.settings.login_lockout_seconds,
@@ -93,8 +141,24 @@ class QbwcService:
             idle_seconds=self.settings.session_idle_seconds,
             last_error=message,
         )
-        tx.log.write(company_id, "sign_in_refused", message, level="warning")
-        log.warning("Web Connector sign-in refused (company %s): %s", company_id, message)
+        # The admin's record: who tried, from where (never the password).
+        source = address or "an unknown address"
+        reason = "locked out after too many failures" if sign_in.locked else "wrong credentials"
+        tx.log.write(
+            company_id,
+            "sign_in_refused",
+            f"Web Connector sign-in refused for user name {username!r} from {source}: {reason}"
+            + ("; this address is now locked out" if locked_now and not sign_in.locked else ""),
+            level="warning",
+            details={"address": address, "user_name": username, "locked": locked_now},
+        )
+        log.warning(
+            "Web Connector sign-in refused for user name %r from %s (company %s): %s",
+            username,
+            source,
+            company_id,
+            reason,
+        )
         return NVU
 
     def _open_session(self, tx: Tx, ticket: str, company: CompanyRow) -> list[str]:
@@ -121,8 +185,7 @@ class QbwcService:
             )
             return [ticket, NONE]
         self.exchange.requeue_uncertain_reads(tx, company.id)
-        counts = tx.queue.counts(company.id, horizon_seconds=self.settings.noop_horizon_seconds)
-        if counts.ready == 0:
+        if not tx.queue.has_work(company.id):
             tx.sessions.create(
                 company_id=company.id,
                 ticket_hash=hashed,
@@ -138,7 +201,7 @@ class QbwcService:
         tx.log.write(
             company.id,
             "session_started",
-            f"Web Connector session started ({counts.ready} request(s) ready)",
+            "Web Connector session started",
             session_id=session.id,
         )
         return [ticket, company.company_file or ""]
@@ -156,7 +219,7 @@ class QbwcService:
                 state="expired",
                 last_error="The session ended without closeConnection.",
             )
-            released = release_in_flight(tx, self.exchange.kinds, old, company_id)
+            released = release_in_flight(tx, self.exchange.handlers, old, company_id)
             tx.log.write(
                 company_id,
                 "session_lost",
@@ -205,7 +268,7 @@ class QbwcService:
                 session_id=session.id,
                 details={"hresult": hresult, "try": tries},
             )
-            release_in_flight(tx, self.exchange.kinds, session, company.id)
+            release_in_flight(tx, self.exchange.handlers, session, company.id)
             if tries <= self.settings.connection_error_retries:
                 tx.sessions.update(session.id, connection_errors=tries)
                 return company.company_file or ""
@@ -246,7 +309,7 @@ class QbwcService:
                 return session.summary
             summary = _summary(session)
             if session.company_id is not None:
-                release_in_flight(tx, self.exchange.kinds, session, session.company_id)
+                release_in_flight(tx, self.exchange.handlers, session, session.company_id)
                 tx.companies.update(session.company_id, last_session_result=summary)
                 tx.log.write(session.company_id, "session_closed", summary, session_id=session.id)
             new_state = "closed" if session.state == "open" else session.state

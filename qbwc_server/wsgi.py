@@ -10,6 +10,8 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from qbwc_server.api import Api
+from qbwc_server.bounded_read import MARK as BOUNDED
+from qbwc_server.bounded_read import bounded_read
 from qbwc_server.config import Settings
 from qbwc_server.service import QbwcService
 from qbwc_server.soap import make_soap_app
@@ -38,10 +40,17 @@ class Application:
         self.service = QbwcService(store, settings, default_registry())
         self.api = Api(settings, store)
         self.soap = make_soap_app(
-            self.service, public_url=settings.public_url, max_body_bytes=settings.max_body_bytes
+            self.service,
+            public_url=settings.public_url,
+            max_body_bytes=settings.max_body_bytes,
+            trusted_proxies=settings.trusted_proxies,
         )
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if BOUNDED not in environ:  # every body gets a read deadline; the guard calls back in
+            return bounded_read(self, self.settings.body_read_timeout_seconds)(
+                environ, start_response
+            )
         path = environ.get("PATH_INFO", "") or "/"
         if path in ("/qbwc", "/qbwc/"):
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/qbwc"

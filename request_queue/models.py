@@ -73,13 +73,20 @@ class Company(Base):
 
 
 class LoginThrottle(Base):
-    """Failed Web Connector sign-ins per user name, known or not, for throttling."""
+    """Failed Web Connector sign-ins per (client address, user name), known or not.
+
+    A lockout holds for one address only: failures from elsewhere never lock out the real
+    Web Connector. Rows older than the lockout window are purged.
+    """
 
     __tablename__ = "login_throttle"
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     updated_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_login_throttle_updated", "updated_at"),)
 
 
 class QbwcSession(Base):
@@ -143,6 +150,7 @@ class QueuedRequest(Base):
         Index("ix_requests_claim", "company_id", "state", "not_before", "id"),
         Index("ix_requests_session", "session_id", "state"),
         Index("ix_requests_record", "company_id", "record_kind", "record_id"),
+        Index("ix_requests_state", "company_id", "state", "entity", "record_id"),
     )
 
 
@@ -169,10 +177,16 @@ class Link(Base):
     full_name: Mapped[str | None] = mapped_column(Text, default=None)
     qb_time_modified: Mapped[datetime | None] = mapped_column(default=None)
     last_synced_at: Mapped[datetime]
+    # "" for a record's own object; "sales_rep" for a user's SalesRep (one user, two objects).
+    role: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # SHA-256 of the request last built for it; None when linked by a match (not yet sent).
+    content_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Appended to the record's QuickBooks name when its own name was taken (3100).
+    name_suffix: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     __table_args__ = (
-        UniqueConstraint("company_id", "kind", "app_id", name="uq_links_app"),
-        UniqueConstraint("company_id", "kind", "qb_id", name="uq_links_qb"),
+        UniqueConstraint("company_id", "kind", "app_id", "role", name="uq_links_app"),
+        UniqueConstraint("company_id", "kind", "role", "qb_id", name="uq_links_qb"),
     )
 
 
@@ -187,8 +201,13 @@ class Record(Base):
     origin: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime]
+    # data["project_id"], kept in a column so a Sync Job finds a project's documents by index.
+    project_id: Mapped[str | None] = mapped_column(String(200), default=None)
 
-    __table_args__ = (UniqueConstraint("company_id", "kind", "record_id", name="uq_records"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "kind", "record_id", name="uq_records"),
+        Index("ix_records_project", "company_id", "kind", "project_id"),
+    )
 
 
 class LogEntry(Base):

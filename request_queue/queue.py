@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from request_queue.errors import NotFound, StateConflict
@@ -18,6 +18,7 @@ from request_queue.models import QueuedRequest, RequestDependency
 from request_queue.rows import QueueCounts, RequestRow, to_row
 
 FINISHED_OK = ("done", "resolved")
+ACTIVE = ("queued", "sent", "uncertain")
 STATES = ("queued", "sent", "done", "failed", "uncertain", "resolved", "cancelled")
 
 
@@ -118,6 +119,96 @@ class Queue:
                 self._s.refresh(row)
                 claimed.append(to_row(RequestRow, row))
         return claimed
+
+    def active(self, company_id: int, action: str) -> dict[tuple[str, str], int]:
+        """Requests of ``action`` not yet finished, by (entity, record_id): their ids."""
+        rows = self._s.execute(
+            select(QueuedRequest.entity, QueuedRequest.record_id, QueuedRequest.id).where(
+                QueuedRequest.company_id == company_id,
+                QueuedRequest.state.in_(ACTIVE),
+                QueuedRequest.action == action,
+            )
+        )
+        return {(entity, record_id or ""): rid for entity, record_id, rid in rows}
+
+    def add_dependency(self, request_id: int, depends_on_id: int) -> None:
+        """Make ``request_id`` wait for ``depends_on_id`` as well."""
+        exists_already = self._s.get(RequestDependency, (request_id, depends_on_id))
+        if exists_already is None:
+            self._s.add(RequestDependency(request_id=request_id, depends_on_id=depends_on_id))
+            self._s.flush()
+
+    def unclaim(self, request_ids: Sequence[int]) -> None:
+        """Put claimed requests back unsent (they did not fit in the message set)."""
+        if request_ids:
+            self._s.execute(
+                update(QueuedRequest)
+                .where(QueuedRequest.id.in_(request_ids), QueuedRequest.state == "sent")
+                .values(
+                    state="queued",
+                    attempts=QueuedRequest.attempts - 1,
+                    session_id=None,
+                    qb_request_id=None,
+                    sent_at=None,
+                    updated_at=self._now(),
+                )
+            )
+
+    def merge_params(self, updates: dict[int, dict[str, Any]], current: dict[int, Any]) -> None:
+        """Merge ``updates[id]`` into each request's params (``current[id]``), in one statement."""
+        if not updates:
+            return
+        table = QueuedRequest.__table__
+        self._s.execute(
+            update(table)  # type: ignore[arg-type]
+            .where(table.c.id == bindparam("rid"))
+            .values(params=bindparam("new_params")),
+            [
+                {"rid": rid, "new_params": {**current.get(rid, {}), **extra}}
+                for rid, extra in updates.items()
+            ],
+        )
+
+    def claim_uncertain(self, company_id: int, session_id: int) -> list[RequestRow]:
+        """Claim every uncertain request of one lost message set (the oldest) for recovery.
+
+        Their requestIDs stay as they were sent, so QuickBooks' stored answer matches them.
+        """
+        first = self._s.scalar(
+            select(QueuedRequest)
+            .where(QueuedRequest.company_id == company_id, QueuedRequest.state == "uncertain")
+            .order_by(QueuedRequest.id)
+            .limit(1)
+        )
+        if first is None:
+            return []
+        query = select(QueuedRequest).where(
+            QueuedRequest.company_id == company_id, QueuedRequest.state == "uncertain"
+        )
+        if first.message_set_id is None:
+            query = query.where(QueuedRequest.id == first.id)
+        else:
+            query = query.where(QueuedRequest.message_set_id == first.message_set_id)
+        rows = list(self._s.scalars(query.order_by(QueuedRequest.id)))
+        now = self._now()
+        self._s.execute(
+            update(QueuedRequest)
+            .where(QueuedRequest.id.in_([r.id for r in rows]), QueuedRequest.state == "uncertain")
+            .values(state="sent", session_id=session_id, sent_at=now, updated_at=now)
+        )
+        for row in rows:
+            self._s.refresh(row)
+        return [to_row(RequestRow, r) for r in rows if r.state == "sent"]
+
+    def has_work(self, company_id: int) -> bool:
+        """Is anything ready to hand out now (or waiting to be recovered)?"""
+        ready = select(QueuedRequest.id).where(self._ready(company_id, self._now())).limit(1)
+        uncertain = (
+            select(QueuedRequest.id)
+            .where(QueuedRequest.company_id == company_id, QueuedRequest.state == "uncertain")
+            .limit(1)
+        )
+        return self._s.scalar(ready) is not None or self._s.scalar(uncertain) is not None
 
     def set_message_set(self, request_ids: Sequence[int], message_set_id: str) -> None:
         """Record the newMessageSetID the requests were sent under (for error recovery)."""

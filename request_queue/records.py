@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from request_queue.errors import Conflict
@@ -23,8 +23,8 @@ class Records:
 
     def upsert(
         self, company_id: int, kind: str, record_id: str, *, origin: str, data: dict[str, Any]
-    ) -> RecordRow:
-        """Create the record or replace its data."""
+    ) -> tuple[RecordRow, RecordRow | None]:
+        """Create the record or replace its data; return (the record now, what it was)."""
         row = self._s.scalar(
             select(Record)
             .where(
@@ -32,7 +32,9 @@ class Records:
             )
             .with_for_update()
         )
+        before = None if row is None else to_row(RecordRow, row)
         now = self._now()
+        project_id = data.get("project_id") if kind != "project" else None
         if row is None:
             row = Record(
                 company_id=company_id,
@@ -41,12 +43,13 @@ class Records:
                 origin=origin,
                 data=data,
                 updated_at=now,
+                project_id=project_id,
             )
             self._s.add(row)
         else:
-            row.data, row.updated_at = data, now
+            row.data, row.updated_at, row.project_id = data, now, project_id
         self._s.flush()
-        return to_row(RecordRow, row)  # type: ignore[no-any-return]
+        return to_row(RecordRow, row), before
 
     def get(self, company_id: int, kind: str, record_id: str) -> RecordRow | None:
         row = self._s.scalar(
@@ -56,6 +59,17 @@ class Records:
         )
         return None if row is None else to_row(RecordRow, row)
 
+    def many(self, company_id: int, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+        """The records named by (kind, record_id), in one query; missing keys are absent."""
+        wanted = list(set(keys))
+        if not wanted:
+            return {}
+        query = select(Record).where(
+            Record.company_id == company_id,
+            tuple_(Record.kind, Record.record_id).in_(wanted),
+        )
+        return {(r.kind, r.record_id): to_row(RecordRow, r) for r in self._s.scalars(query)}
+
     def of_kind(
         self, company_id: int, kind: str, *, limit: int = 1000, after: str | None = None
     ) -> list[RecordRow]:
@@ -63,6 +77,19 @@ class Records:
         if after is not None:
             query = query.where(Record.record_id > after)
         query = query.order_by(Record.record_id).limit(limit)
+        return [to_row(RecordRow, r) for r in self._s.scalars(query)]
+
+    def of_project(self, company_id: int, kind: str, project_id: str) -> list[RecordRow]:
+        """A project's documents of one kind (invoices, payments, bills, credit memos)."""
+        query = (
+            select(Record)
+            .where(
+                Record.company_id == company_id,
+                Record.kind == kind,
+                Record.project_id == project_id,
+            )
+            .order_by(Record.record_id)
+        )
         return [to_row(RecordRow, r) for r in self._s.scalars(query)]
 
     def link(
@@ -75,48 +102,135 @@ class Records:
         edit_sequence: str | None,
         full_name: str | None,
         qb_time_modified: datetime | None,
+        role: str = "",
+        content_hash: str | None = None,
+        name_suffix: str = "",
     ) -> LinkRow:
         """Link ``app_id`` to the QuickBooks object ``qb_id``, or refresh that link."""
         row = self._s.scalar(
             select(Link)
-            .where(Link.company_id == company_id, Link.kind == kind, Link.app_id == app_id)
+            .where(
+                Link.company_id == company_id,
+                Link.kind == kind,
+                Link.app_id == app_id,
+                Link.role == role,
+            )
             .with_for_update()
         )
-        other = self.link_by_qb_id(company_id, kind, qb_id)
+        other = self.link_by_qb_id(company_id, kind, qb_id, role=role)
         if other is not None and other.app_id != app_id:
             raise Conflict(f"QuickBooks {kind} {qb_id} is already linked to {other.app_id}")
         now = self._now()
         if row is None:
             row = Link(
-                company_id=company_id, kind=kind, app_id=app_id, qb_id=qb_id, last_synced_at=now
+                company_id=company_id,
+                kind=kind,
+                app_id=app_id,
+                role=role,
+                qb_id=qb_id,
+                last_synced_at=now,
             )
             self._s.add(row)
         row.qb_id, row.edit_sequence, row.full_name = qb_id, edit_sequence, full_name
         row.qb_time_modified, row.last_synced_at = qb_time_modified, now
+        row.content_hash, row.name_suffix = content_hash, name_suffix
         self._s.flush()
         return to_row(LinkRow, row)  # type: ignore[no-any-return]
 
-    def link_by_app(self, company_id: int, kind: str, app_id: str) -> LinkRow | None:
+    def set_link_hash(
+        self, company_id: int, kind: str, app_id: str, content_hash: str, *, role: str = ""
+    ) -> None:
+        """Record that the linked object matches what the app would send now."""
         row = self._s.scalar(
             select(Link).where(
-                Link.company_id == company_id, Link.kind == kind, Link.app_id == app_id
+                Link.company_id == company_id,
+                Link.kind == kind,
+                Link.app_id == app_id,
+                Link.role == role,
+            )
+        )
+        if row is not None:
+            row.content_hash = content_hash
+            self._s.flush()
+
+    def unlink(self, company_id: int, kind: str, app_id: str, *, role: str = "") -> None:
+        self._s.execute(
+            delete(Link).where(
+                Link.company_id == company_id,
+                Link.kind == kind,
+                Link.app_id == app_id,
+                Link.role == role,
+            )
+        )
+
+    def link_by_app(
+        self, company_id: int, kind: str, app_id: str, *, role: str = ""
+    ) -> LinkRow | None:
+        row = self._s.scalar(
+            select(Link).where(
+                Link.company_id == company_id,
+                Link.kind == kind,
+                Link.app_id == app_id,
+                Link.role == role,
             )
         )
         return None if row is None else to_row(LinkRow, row)
 
-    def link_by_qb_id(self, company_id: int, kind: str, qb_id: str) -> LinkRow | None:
+    def links_of(
+        self, company_id: int, keys: Iterable[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], LinkRow]:
+        """The links of (kind, app_id, role) keys, in one query."""
+        wanted = list(set(keys))
+        if not wanted:
+            return {}
+        query = select(Link).where(
+            Link.company_id == company_id,
+            tuple_(Link.kind, Link.app_id, Link.role).in_(wanted),
+        )
+        return {(r.kind, r.app_id, r.role): to_row(LinkRow, r) for r in self._s.scalars(query)}
+
+    def links_of_record(self, company_id: int, kind: str, app_id: str) -> list[LinkRow]:
+        """Every link of one record (a user has its Employee or Vendor and its SalesRep)."""
+        query = (
+            select(Link)
+            .where(Link.company_id == company_id, Link.kind == kind, Link.app_id == app_id)
+            .order_by(Link.role)
+        )
+        return [to_row(LinkRow, r) for r in self._s.scalars(query)]
+
+    def link_of_qb_object(self, company_id: int, qb_id: str) -> LinkRow | None:
+        """Whichever link points at ``qb_id`` (to find the record behind a 3140's ListID)."""
+        row = self._s.scalar(
+            select(Link).where(Link.company_id == company_id, Link.qb_id == qb_id).limit(1)
+        )
+        return None if row is None else to_row(LinkRow, row)
+
+    def link_by_qb_id(
+        self, company_id: int, kind: str, qb_id: str, *, role: str = ""
+    ) -> LinkRow | None:
         row = self._s.scalar(
             select(Link).where(
-                Link.company_id == company_id, Link.kind == kind, Link.qb_id == qb_id
+                Link.company_id == company_id,
+                Link.kind == kind,
+                Link.role == role,
+                Link.qb_id == qb_id,
             )
         )
         return None if row is None else to_row(LinkRow, row)
 
     def links(
-        self, company_id: int, kind: str | None = None, *, limit: int = 1000
+        self,
+        company_id: int,
+        kind: str | None = None,
+        *,
+        limit: int = 1000,
+        after: tuple[str, str, str] | None = None,
     ) -> list[LinkRow]:
+        """Links ordered by (kind, app_id, role), ``limit`` at a time after the key ``after``."""
         query = select(Link).where(Link.company_id == company_id)
         if kind is not None:
             query = query.where(Link.kind == kind)
-        query = query.order_by(Link.kind, Link.app_id).limit(limit)
+        if after is not None:
+            query = query.where(tuple_(Link.kind, Link.app_id, Link.role) > after)
+        query = query.order_by(Link.kind, Link.app_id, Link.role).limit(limit)
         return [to_row(LinkRow, r) for r in self._s.scalars(query)]

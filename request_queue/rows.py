@@ -78,6 +78,9 @@ class LinkRow:
     full_name: str | None
     qb_time_modified: datetime | None
     last_synced_at: datetime
+    role: str
+    content_hash: str | None
+    name_suffix: str
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class RecordRow:
     origin: str
     data: dict[str, Any]
     updated_at: datetime
+    project_id: str | None
 
 
 @dataclass(frozen=True)

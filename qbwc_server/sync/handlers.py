@@ -1,33 +1,80 @@
-"""The request-kind registry: (entity, action) -> how to build its qbXML and apply its answer."""
+"""The request-handler registry: (entity, action) -> how to build its qbXML and apply its answer.
+
+A queued request names an ``entity`` (what it sends or reads: "customer", "job", "invoice",
+"account"...) and an ``action`` ("export", "lookup", "import"). Its handler builds the request
+element when the request is handed out and reads QuickBooks' answer into records and links.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from lxml import etree
 
 from qbxml.context import BuildContext
 from qbxml.responses import RequestResult
-from request_queue.rows import RequestRow
+from request_queue.rows import CompanyRow, RequestRow
 from request_queue.store import Tx
+
+if TYPE_CHECKING:
+    from qbwc_server.sync.refs import Refs
 
 OutcomeState = Literal["done", "failed", "retry", "continue"]
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What an answer means for its request: finished, failed, try again, or fetch more."""
+    """What an answer means for its request: finished, failed, try again, or send once more.
+
+    ``continue`` puts the request back in the queue at once with ``params`` merged in (the next
+    iterator page, or the next step of a recovery); ``reset_attempts`` is for iterator pages.
+    ``depends_on`` makes a retried request wait for other requests first.
+    """
 
     state: OutcomeState
     message: str
     params: dict[str, Any] = field(default_factory=dict)
     delay_seconds: float = 0.0
+    reset_attempts: bool = False
+    event: str | None = None
+    depends_on: tuple[int, ...] = ()
 
 
-class RequestKind(Protocol):
-    """One kind of queued request, e.g. ("account", "import")."""
+@dataclass(frozen=True)
+class Built:
+    """A request element, and params to store on the request as it is sent."""
+
+    element: etree._Element
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Nothing needs sending: the request is done with ``message`` (e.g. unchanged)."""
+
+    message: str
+    event: str = "unchanged"
+
+
+BuildResult = etree._Element | Built | Skip
+
+
+@dataclass
+class SyncEnv:
+    """What a handler works with during one SOAP call: the transaction, the company and its
+    settings, the qbXML build context and a cache of records and links."""
+
+    tx: Tx
+    company: CompanyRow
+    settings: dict[str, Any]
+    ctx: BuildContext
+    refs: Refs
+
+
+class RequestHandler(Protocol):
+    """How one (entity, action) of queued request is sent and its answer applied."""
 
     @property
     def entity(self) -> str: ...
@@ -40,26 +87,26 @@ class RequestKind(Protocol):
         """True when the request changes QuickBooks (newMessageSetID, checked recovery)."""
         ...
 
-    def build(self, req: RequestRow, tx: Tx, ctx: BuildContext) -> etree._Element:
+    def build(self, req: RequestRow, env: SyncEnv) -> BuildResult:
         """The request element (without requestID), from the latest record and link."""
         ...
 
-    def apply(self, req: RequestRow, result: RequestResult, tx: Tx) -> Outcome:
-        """Record a successful (or no-match) answer; return what becomes of the request."""
+    def apply(self, req: RequestRow, result: RequestResult, env: SyncEnv) -> Outcome:
+        """Record an answer; return what becomes of the request."""
         ...
 
 
-class KindRegistry:
-    """Every request kind the service knows, looked up by (entity, action)."""
+class HandlerRegistry:
+    """Every request handler the service knows, looked up by (entity, action)."""
 
-    def __init__(self, kinds: Iterable[RequestKind]) -> None:
-        self._kinds = {(k.entity, k.action): k for k in kinds}
+    def __init__(self, handlers: Iterable[RequestHandler]) -> None:
+        self._handlers = {(h.entity, h.action): h for h in handlers}
 
-    def get(self, entity: str, action: str) -> RequestKind | None:
-        return self._kinds.get((entity, action))
+    def get(self, entity: str, action: str) -> RequestHandler | None:
+        return self._handlers.get((entity, action))
 
     def __contains__(self, key: tuple[str, str]) -> bool:
-        return key in self._kinds
+        return key in self._handlers
 
     def names(self) -> list[tuple[str, str]]:
-        return sorted(self._kinds)
+        return sorted(self._handlers)

@@ -14,13 +14,13 @@ from typing import Any
 
 from lxml import etree
 
-from qbwc_server.sync.kinds import Outcome
+from qbwc_server.sync import outcomes
+from qbwc_server.sync.handlers import Outcome, SyncEnv
 from qbxml.builders import account
 from qbxml.context import BuildContext
 from qbxml.errors import ResponseError
 from qbxml.responses import RequestResult
 from request_queue.rows import RequestRow
-from request_queue.store import Tx
 
 PAGE_SIZE = 500
 
@@ -50,12 +50,15 @@ class ListImport:
     action: str = "import"
     writes: bool = False
 
-    def build(self, req: RequestRow, tx: Tx, ctx: BuildContext) -> etree._Element:
+    def build(self, req: RequestRow, env: SyncEnv) -> etree._Element:
         return self.build_query(
-            ctx, req.params.get("iterator_id"), int(req.params.get("page_size", PAGE_SIZE))
+            env.ctx, req.params.get("iterator_id"), int(req.params.get("page_size", PAGE_SIZE))
         )
 
-    def apply(self, req: RequestRow, result: RequestResult, tx: Tx) -> Outcome:
+    def apply(self, req: RequestRow, result: RequestResult, env: SyncEnv) -> Outcome:
+        if not (result.ok or result.no_match):
+            return outcomes.decide(self, req, result, env)
+        tx = env.tx
         added = updated = 0
         for element in result.rets:
             item = self.read(element)
@@ -86,6 +89,7 @@ class ListImport:
                 "continue",
                 f"Imported a page of {self.entity} records ({remaining} more to fetch)",
                 params={"iterator_id": result.iterator_id, **total},
+                reset_attempts=True,
             )
         return Outcome(
             "done",

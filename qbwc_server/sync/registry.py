@@ -1,12 +1,19 @@
-"""The request kinds this server knows today."""
+"""The request handlers this server knows: an export and a lookup per exported entity, and
+the imports."""
 
 from __future__ import annotations
 
+from qbwc_server.sync.export import ExportHandler
+from qbwc_server.sync.exports import SPECS
+from qbwc_server.sync.handlers import HandlerRegistry, RequestHandler
 from qbwc_server.sync.imports import ACCOUNT_IMPORT
-from qbwc_server.sync.kinds import KindRegistry
+from qbwc_server.sync.matching import LookupHandler
 
 IMPORT_KINDS = {"accounts": ACCOUNT_IMPORT}
 
 
-def default_registry() -> KindRegistry:
-    return KindRegistry([ACCOUNT_IMPORT])
+def default_registry() -> HandlerRegistry:
+    handlers: list[RequestHandler] = [ACCOUNT_IMPORT]
+    for spec in SPECS:
+        handlers += [ExportHandler(spec), LookupHandler(spec)]
+    return HandlerRegistry(handlers)
