@@ -1,0 +1,104 @@
+"""How many sendRequestXML calls a Sync Job takes: 1 customer, 1 job, 200 invoices, 200
+payments and 20 bills with their vendors (421 objects, plus the item and accounts they use).
+
+Runs the service in-process against the fake QuickBooks company on a fresh SQLite database
+and prints the calls per session. Usage: .venv/bin/python bench/sync_job_round_trips.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from qbwc_server.config import Settings
+from request_queue.migrate import upgrade
+from tests.conftest import Clock
+from tests.support.inprocess import Harness
+
+INVOICES, PAYMENTS, BILLS = 200, 200, 20
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        upgrade(url)
+        settings = Settings(database_url=url, password_hash_iterations=1000)
+        h = Harness(settings, Clock(), expense_export_status="paid_and_approved")
+        h.qb.seed(
+            {
+                "Account": [
+                    {"Name": "Construction Income", "AccountType": "Income"},
+                    {"Name": "Job Materials", "AccountType": "CostOfGoodsSold"},
+                ]
+            }
+        )
+        h.ops.syncs.queue_import(h.company_id, "accounts")
+        h.session()
+        with h.store.transaction() as tx:
+            accounts = {
+                r.data["name"]: r.record_id for r in tx.records.of_kind(h.company_id, "account")
+            }
+        h.put("customer", "c1", first_name="Ada", last_name="Lovelace")
+        h.put("project", "p1", number="1001", customer_id="c1", address={"line1": "12 Main St"})
+        h.put("item", "labor", name="Labor", income_account_id=accounts["Construction Income"])
+        for n in range(INVOICES):
+            line = {"item_id": "labor", "amount": "100.00"}
+            h.put(
+                "invoice",
+                f"i{n}",
+                number=f"INV{n}",
+                project_id="p1",
+                date="2026-03-01",
+                lines=[line],
+            )
+        for n in range(PAYMENTS):
+            h.put(
+                "payment",
+                f"pay{n}",
+                project_id="p1",
+                date="2026-03-05",
+                amount="100.00",
+                reference=f"CHK{n}",
+                applications=[{"invoice_id": f"i{n}", "amount": "100.00"}],
+            )
+        for n in range(BILLS):
+            h.put(
+                "vendor",
+                f"v{n}",
+                name=f"Supplier {n}",
+                vendor_type="supplier",
+                updated_at="2026-03-01T00:00:00Z",
+            )
+            h.put(
+                "bill",
+                f"b{n}",
+                vendor_id=f"v{n}",
+                project_id="p1",
+                number=f"B{n}",
+                date="2026-03-02",
+                status="paid",
+                lines=[{"account_id": accounts["Job Materials"], "amount": "50.00"}],
+            )
+        started = time.perf_counter()
+        plan = h.ops.syncs.sync_job(h.company_id, "p1")
+        run = h.session(max_sends=200)
+        elapsed = time.perf_counter() - started
+        counts = {
+            e: len(h.qb.find(e))
+            for e in ("Customer", "Invoice", "ReceivePayment", "Bill", "Vendor")
+        }
+        print(f"requests queued: {len(plan.queued)}")
+        print(f"objects in QuickBooks: {counts}")
+        print(f"message sets (sendRequestXML returning qbXML): {run.sends}")
+        print(f"sendRequestXML calls including the final empty one: {run.sends + 1}")
+        print(f"session outcome: {run.outcome}, close: {run.close!r}, {elapsed:.1f} s in-process")
+        h.close()
+        return 0 if run.outcome == "completed" else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
