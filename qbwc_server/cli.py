@@ -1,4 +1,9 @@
-"""The ``qbwc`` command line: init, serve, companies, .qwc, imports, queue, log, simulate."""
+"""The ``qbwc`` command line: init, serve, companies, .qwc, records, syncs, queue, log, simulate.
+
+Every business action goes through ``qbwc_server.operations``; this module only reads
+arguments and files and prints what came back. A failure is one line on stderr
+(``qbwc: error: ...``) and exit code 2; an invalid ``qbwc put`` prints one line per bad field.
+"""
 
 from __future__ import annotations
 
@@ -6,52 +11,35 @@ import argparse
 import getpass
 import json
 import sys
-import uuid
-from collections.abc import Sequence
-from typing import Any, TextIO
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+from typing import Any, NoReturn, TextIO
 
 from qbwc_server.config import Settings
 from qbwc_server.errors import QbwcServerError, UsageError
+from qbwc_server.operations import Operations
+from qbwc_server.operations.records import BatchInvalid, RecordView
 from qbwc_server.qwc import render_qwc
-from qbwc_server.secrets import hash_password, new_ticket, ticket_hash
+from qbwc_server.secrets import new_ticket, ticket_hash
+from qbwc_server.sync.plan import Plan
 from qbwc_server.sync.registry import IMPORT_KINDS
 from request_queue.errors import StoreError
 from request_queue.migrate import upgrade
-from request_queue.rows import CompanyRow
+from request_queue.rows import CompanyRow, RequestRow
 from request_queue.store import Store
 
-BOOL_SETTINGS = (
-    "employee_export",
-    "customer_job_export",
-    "invoice_export",
-    "credit_memo_export",
-    "payment_export",
-    "bill_export",
-    "mark_invoices_to_print",
-    "auto_export_expenses_on_completion",
-    "uppercase",
-)
-DEFAULT_COMPANY_SETTINGS: dict[str, Any] = {
-    "employee_export": False,
-    "customer_job_export": True,
-    "invoice_export": True,
-    "credit_memo_export": False,
-    "payment_export": True,
-    "bill_export": True,
-    "mark_invoices_to_print": False,
-    "auto_export_expenses_on_completion": False,
-    "sync_contracts_after": None,
-    "sync_type": "manual",
-    "uppercase": False,
-    "customer_name_format": "{last_name}, {first_name}",
-    "job_name_format": "{number} - {address}",
-    "payment_ar_account": None,
-    "expense_export_status": "paid",
-}
+PAGE = 500
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (and the exit code 2) like every other."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"qbwc: error: {message} (see: {self.prog} --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="qbwc",
         description="qbwc-server: the web service the "
         "QuickBooks Web Connector polls. Settings come from QBWC_* "
@@ -81,8 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     csub.add_parser("list", help="list companies")
     show = csub.add_parser("show", help="show one company")
     show.add_argument("company", help="company id or Web Connector user name")
-    for c in (show,):
-        c.add_argument("--json", action="store_true")
+    show.add_argument("--json", action="store_true")
 
     qwc = sub.add_parser("qwc", help="print the .qwc file for a company")
     qwc.add_argument("company")
@@ -94,22 +81,44 @@ def _parser() -> argparse.ArgumentParser:
     tcreate.add_argument("--name", required=True, help="who or what uses it")
     tcreate.add_argument("--role", choices=["admin", "staff"], default="staff")
 
+    put = sub.add_parser(
+        "put",
+        help="store app records from JSON (all of them, or none if any is invalid)",
+        description='FILE holds one {"kind", "id", "data"} object or a list of them; '
+        "every record is checked before any is stored.",
+    )
+    put.add_argument("company")
+    put.add_argument("--file", required=True, help='a JSON file, or "-" for standard input')
+
+    records = sub.add_parser("records", help="list a company's records of one kind")
+    records.add_argument("company")
+    records.add_argument("kind", help="e.g. account, customer, project, invoice")
+    records.add_argument("--after", help="start after this record id (a cursor)")
+    records.add_argument("--limit", type=int, help="at most this many (default: all)")
+    records.add_argument("--json", action="store_true")
+
+    job = sub.add_parser("sync-job", help="queue a project and everything it needs (Sync Job)")
+    job.add_argument("company")
+    job.add_argument("project", help="the project's id")
+
+    sync = sub.add_parser("sync", help="queue one record and what it depends on")
+    sync.add_argument("company")
+    sync.add_argument("kind", help="e.g. customer, project, invoice")
+    sync.add_argument("id", help="the record's id")
+
     imp = sub.add_parser("import", help="queue an import from QuickBooks")
     imp.add_argument("company")
     imp.add_argument("kind", help=f"one of: {', '.join(sorted(IMPORT_KINDS))}")
 
-    records = sub.add_parser("records", help="list a company's records of one kind")
-    records.add_argument("company")
-    records.add_argument("kind", help="e.g. account, customer, invoice")
-    records.add_argument("--json", action="store_true")
-
-    queue = sub.add_parser("queue", help="show a company's queue")
+    queue = sub.add_parser("queue", help="show a company's queue, newest first")
     queue.add_argument("company")
     queue.add_argument("--status")
+    queue.add_argument("--limit", type=int, default=100)
     queue.add_argument("--json", action="store_true")
 
     logp = sub.add_parser("log", help="show what happened, newest first")
     logp.add_argument("company")
+    logp.add_argument("--record", metavar="KIND:ID", help="only this record's entries")
     logp.add_argument("--limit", type=int, default=50)
     logp.add_argument("--json", action="store_true")
 
@@ -134,6 +143,14 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="fixture file for the fake company (default: the bundled demo company)",
     )
+    sim.add_argument(
+        "--state",
+        action="append",
+        default=None,
+        metavar="FILE",
+        help="keep the fake company in FILE between runs: loaded from it when it exists "
+        "(instead of --seed), written back after the session (one per --username)",
+    )
     return p
 
 
@@ -144,11 +161,18 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     try:
         settings = Settings.from_env()
         return _run(args, settings, out)
+    except BatchInvalid as exc:
+        for problem in exc.problems:
+            print(f"{problem.item}: {problem.error.message}", file=sys.stderr)
+        return 2
     except (QbwcServerError, StoreError) as exc:
         print(f"qbwc: error: {exc.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: still one line, never a traceback
+        print(f"qbwc: error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
 
 
 def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -166,111 +190,103 @@ def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         from qbwc_server.simulate_cli import run_simulate
 
         return run_simulate(args, settings, out)
+    # read before opening the database: input that is not JSON stores nothing
+    items = _read_json(args.file) if args.command == "put" else None
     store = Store(settings.database_url)
     try:
-        return _store_command(args, settings, store, out)
+        ops = Operations(store, settings)
+        if args.command == "put":
+            return _put(ops, args.company, items, out)
+        return _command(args, ops, out)
     finally:
         store.dispose()
 
 
-def _store_command(args: argparse.Namespace, settings: Settings, store: Store, out: TextIO) -> int:
+def _command(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
     if args.command == "company":
-        return _company(args, settings, store, out)
+        return _company(args, ops, out)
     if args.command == "token":
-        secret = new_ticket()
-        with store.transaction() as tx:
-            row = tx.tokens.create(name=args.name, role=args.role, token_hash=ticket_hash(secret))
-        print(
-            f"Created {row.role} token {row.id} for {row.name}. It is shown only once:",
-            file=sys.stderr,
-        )
-        print(secret, file=out)
+        return _token(args, ops.store, out)
+    if args.command == "qwc":
+        company = ops.companies.get(args.company)
+        out.write(render_qwc(company, ops.settings, run_every_minutes=args.minutes))
         return 0
-    with store.transaction() as tx:
-        company = tx.companies.find(args.company)
-        if args.command == "qwc":
-            out.write(render_qwc(company, settings, run_every_minutes=args.minutes))
+    if args.command == "sync-job":
+        _print_plan(ops.syncs.sync_job(args.company, args.project), out)
+        return 0
+    if args.command == "sync":
+        _print_plan(ops.syncs.sync_record(args.company, args.kind, args.id), out)
+        return 0
+    if args.command == "import":
+        req = ops.syncs.queue_import(args.company, args.kind)
+        print(f"Queued request {req.id}: import {args.kind}", file=out)
+        return 0
+    if args.command == "records":
+        return _records(args, ops, out)
+    if args.command == "queue":
+        queued = ops.queue.requests(args.company, state=args.status, limit=args.limit)
+        if args.json:
+            print(json.dumps([_jsonable(r) for r in queued], indent=2), file=out)
             return 0
-        if args.command == "import":
-            kind = IMPORT_KINDS.get(args.kind)
-            if kind is None:
-                raise UsageError(
-                    f"unknown import kind {args.kind!r}; known: {', '.join(sorted(IMPORT_KINDS))}"
-                )
-            req = tx.queue.enqueue(company.id, entity=kind.entity, action=kind.action)
-            tx.log.write(company.id, "queued", f"Import of {args.kind} queued", request_id=req.id)
-            print(f"Queued request {req.id}: import {args.kind} for {company.name}", file=out)
-            return 0
-        if args.command == "records":
-            found = tx.records.of_kind(company.id, args.kind)
-            if args.json:
-                print(json.dumps([_jsonable_row(r) for r in found], indent=2), file=out)
-                return 0
-            for rec in found:
-                name = rec.data.get("full_name") or rec.data.get("name") or ""
-                print(f"{rec.record_id:<32} {rec.origin:<11} {name}", file=out)
-            return 0
-        if args.command == "queue":
-            queued = tx.queue.recent(company.id, state=args.status)
-            if args.json:
-                print(json.dumps([_jsonable_row(r) for r in queued], indent=2), file=out)
-                return 0
+        print(
+            f"{'ID':>6}  {'STATE':<10} {'ENTITY':<14} {'ACTION':<8} {'TRIES':>5}  RECORD / ERROR",
+            file=out,
+        )
+        for q in queued:
+            record = f"{q.record_kind} {q.record_id}" if q.record_id else ""
+            said = "  ".join(part for part in (record, q.error or "") if part)
             print(
-                f"{'ID':>6}  {'STATE':<10} {'ENTITY':<14} {'ACTION':<8} {'TRIES':>5}  ERROR",
+                f"{q.id:>6}  {q.state:<10} {q.entity:<14} {q.action:<8} {q.attempts:>5}  {said}",
                 file=out,
             )
-            for q in queued:
-                print(
-                    f"{q.id:>6}  {q.state:<10} {q.entity:<14} {q.action:<8} {q.attempts:>5}  "
-                    f"{q.error or ''}",
-                    file=out,
-                )
+        return 0
+    if args.command == "log":
+        kind, record_id = _record_ref(args.record) if args.record else (None, None)
+        entries = ops.queue.log(args.company, kind=kind, record_id=record_id, limit=args.limit)
+        if args.json:
+            print(json.dumps([_jsonable(e) for e in entries], indent=2), file=out)
             return 0
-        if args.command == "log":
-            entries = tx.log.read(company.id, limit=args.limit)
-            if args.json:
-                print(json.dumps([_jsonable_row(e) for e in entries], indent=2), file=out)
-                return 0
-            for e in entries:
-                print(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.level:<7} {e.event:<18} {e.message}", file=out)
-            return 0
+        for e in entries:
+            about = [f"{e.record_kind} {e.record_id}"] if e.record_kind and e.record_id else []
+            about += [f"request {e.request_id}"] if e.request_id else []
+            where = f"  ({', '.join(about)})" if about else ""
+            print(
+                f"{e.at:%Y-%m-%d %H:%M:%S}  {e.level:<7} {e.event:<18} {e.message}{where}",
+                file=out,
+            )
+        return 0
     raise UsageError(f"unknown command {args.command}")
 
 
-def _company(args: argparse.Namespace, settings: Settings, store: Store, out: TextIO) -> int:
+def _company(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
     if args.company_command == "create":
-        password = _password(args)
-        hashed = hash_password(password, iterations=settings.password_hash_iterations)
-        with store.transaction() as tx:
-            if args.if_missing and tx.companies.by_username(args.username) is not None:
-                print(f"Company with Web Connector user {args.username!r} already exists", file=out)
-                return 0
-            row = tx.companies.create(
-                name=args.name,
-                qbwc_username=args.username,
-                password_hash=hashed,
-                owner_id=settings.owner_id,
-                file_id="{" + str(uuid.uuid4()).upper() + "}",
-                settings=dict(DEFAULT_COMPANY_SETTINGS),
-                enabled=not args.disabled,
-            )
-            tx.log.write(row.id, "company_created", f"Company {row.name} created")
+        row, created = ops.companies.create(
+            {
+                "name": args.name,
+                "qbwc_username": args.username,
+                "qbwc_password": _password(args),
+                "enabled": not args.disabled,
+            },
+            if_missing=args.if_missing,
+        )
+        if not created:
+            print(f"Company with Web Connector user {row.qbwc_username!r} already exists", file=out)
+            return 0
         print(
             f"Created company {row.id}: {row.name} (Web Connector user {row.qbwc_username})",
             file=out,
         )
         return 0
-    with store.transaction() as tx:
-        if args.company_command == "list":
-            print(f"{'ID':>4}  {'NAME':<30} {'USER':<20} {'ENABLED':<8} LAST SESSION", file=out)
-            for c in tx.companies.all():
-                print(
-                    f"{c.id:>4}  {c.name:<30} {c.qbwc_username:<20} "
-                    f"{'yes' if c.enabled else 'no':<8} {c.last_session_result or '-'}",
-                    file=out,
-                )
-            return 0
-        company = tx.companies.find(args.company)
+    if args.company_command == "list":
+        print(f"{'ID':>4}  {'NAME':<30} {'USER':<20} {'ENABLED':<8} LAST SESSION", file=out)
+        for c in ops.companies.all():
+            print(
+                f"{c.id:>4}  {c.name:<30} {c.qbwc_username:<20} "
+                f"{'yes' if c.enabled else 'no':<8} {c.last_session_result or '-'}",
+                file=out,
+            )
+        return 0
+    company = ops.companies.get(args.company)
     if args.json:
         print(json.dumps(_company_view(company), indent=2), file=out)
     else:
@@ -279,18 +295,125 @@ def _company(args: argparse.Namespace, settings: Settings, store: Store, out: Te
     return 0
 
 
+def _token(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    secret = new_ticket()
+    with store.transaction() as tx:
+        row = tx.tokens.create(name=args.name, role=args.role, token_hash=ticket_hash(secret))
+    print(
+        f"Created {row.role} token {row.id} for {row.name}. It is shown only once:",
+        file=sys.stderr,
+    )
+    print(secret, file=out)
+    return 0
+
+
+def _put(ops: Operations, company: str, items: object, out: TextIO) -> int:
+    saved = ops.records.upsert_many(company, items)
+    for s in saved:
+        print(f"{s.view.record.kind} {s.view.record.record_id}: {s.outcome}", file=out)
+    counts = {o: sum(s.outcome == o for s in saved) for o in ("created", "changed", "unchanged")}
+    print(", ".join(f"{n} {outcome}" for outcome, n in counts.items()), file=out)
+    return 0
+
+
+def _records(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
+    views = list(_record_views(ops, args.company, args.kind, args.after, args.limit))
+    if args.json:
+        shown = [
+            {**_jsonable(v.record), "links": [_jsonable(link) for link in v.links]} for v in views
+        ]
+        print(json.dumps(shown, indent=2), file=out)
+        return 0
+    for v in views:
+        rec = v.record
+        qb = ", ".join(link.qb_id for link in v.links) or "-"
+        print(f"{rec.record_id:<32} {rec.origin:<11} {qb:<26} {_title(rec.data)}", file=out)
+    return 0
+
+
+def _record_views(
+    ops: Operations, company: str, kind: str, after: str | None, limit: int | None
+) -> Iterator[RecordView]:
+    """Every record of ``kind`` after ``after``, or only the first ``limit``."""
+    left = limit
+    while left is None or left > 0:
+        page = ops.records.page(company, kind, after=after, limit=min(left or PAGE, PAGE))
+        yield from page.items
+        if left is not None:
+            left -= len(page.items)
+        if page.next_cursor is None:
+            return
+        after = page.next_cursor
+
+
+def _title(data: dict[str, Any]) -> str:
+    """A short name for a record in a listing."""
+    for key in ("full_name", "name", "number"):
+        if data.get(key):
+            return str(data[key])
+    if data.get("last_name"):
+        return f"{data['last_name']}, {data.get('first_name', '')}"
+    return ""
+
+
+def _print_plan(plan: Plan, out: TextIO) -> None:
+    for req in plan.queued:
+        print(f"Queued {req.id}: {_described(req)}", file=out)
+    summary = (
+        f"{len(plan.queued)} queued, {len(plan.reused)} already queued, "
+        f"{len(plan.unchanged)} unchanged, {len(plan.skipped)} skipped"
+    )
+    if plan.skipped:
+        summary += " (" + "; ".join(f"{k} {i}: {why}" for k, i, why in plan.skipped) + ")"
+    print(summary, file=out)
+
+
+def _described(req: RequestRow) -> str:
+    """``customer export customer c1``; a lookup names the records it looks up."""
+    parts = [req.entity, req.action]
+    if req.record_kind:
+        parts.append(req.record_kind)
+    if req.record_id:
+        parts.append(req.record_id)
+    elif isinstance(req.params.get("record_ids"), list):
+        parts.append(", ".join(str(i) for i in req.params["record_ids"]))
+    return " ".join(parts)
+
+
+def _record_ref(text: str) -> tuple[str, str]:
+    kind, sep, record_id = text.partition(":")
+    if not sep or not kind or not record_id:
+        raise UsageError(f"--record takes KIND:ID, e.g. project:P-1001 (got {text!r})")
+    return kind, record_id
+
+
+def _read_json(name: str) -> object:
+    """The JSON document in file ``name`` ("-": standard input); UsageError saying why not."""
+    where = "standard input" if name == "-" else name
+    try:
+        if name == "-":
+            text = sys.stdin.read()
+        else:
+            with open(name, encoding="utf-8") as f:
+                text = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {where}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"{where} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+
+
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    elif args.password is not None:
-        password = args.password
-    elif sys.stdin.isatty():
-        password = getpass.getpass("Web Connector password: ")
-    else:
-        raise UsageError("give --password or --password-stdin")
-    if len(password) < 8:
-        raise UsageError("the Web Connector password must have at least 8 characters")
-    return password
+        return sys.stdin.readline().rstrip("\n")
+    if args.password is not None:
+        return str(args.password)
+    if sys.stdin.isatty():
+        return getpass.getpass("Web Connector password: ")
+    raise UsageError("give --password or --password-stdin")
 
 
 def _company_view(c: CompanyRow) -> dict[str, Any]:
@@ -311,9 +434,7 @@ def _company_view(c: CompanyRow) -> dict[str, Any]:
     }
 
 
-def _jsonable_row(row: Any) -> dict[str, Any]:
-    from dataclasses import asdict
-
+def _jsonable(row: Any) -> dict[str, Any]:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(row).items()}
 
 

@@ -187,6 +187,7 @@ class Link(Base):
     __table_args__ = (
         UniqueConstraint("company_id", "kind", "app_id", "role", name="uq_links_app"),
         UniqueConstraint("company_id", "kind", "role", "qb_id", name="uq_links_qb"),
+        Index("ix_links_qb_id", "company_id", "qb_id"),
     )
 
 

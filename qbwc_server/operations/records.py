@@ -15,6 +15,7 @@ from request_queue.rows import LinkRow, RecordRow
 from request_queue.store import Store, Tx
 
 RECORD_ID_MAX = 200
+ROLES = ("", "sales_rep")  # the QuickBooks objects one record can have
 ALL_KINDS = (*APP_KINDS, *IMPORTED_ONLY_KINDS)
 
 
@@ -156,8 +157,13 @@ class RecordOps:
         with self.store.transaction() as tx:
             row = find_company(tx, company)
             found = tx.records.of_kind(row.id, kind, limit=limit + 1, after=after)
+            links = tx.records.links_of(
+                row.id, ((kind, r.record_id, role) for r in found for role in ROLES)
+            )
             items = [
-                RecordView(r, tx.records.links_of_record(row.id, kind, r.record_id))
+                RecordView(
+                    r, [links[k] for role in ROLES if (k := (kind, r.record_id, role)) in links]
+                )
                 for r in found[:limit]
             ]
         more = len(found) > limit

@@ -80,7 +80,14 @@ class Syncs:
         if handler is None:
             known = ", ".join(sorted(IMPORT_KINDS))
             raise RecordInvalid(
-                [FieldError("kind", f"{what!r} is not an import; known: {known}", "unknown_value")]
+                [
+                    FieldError(
+                        "kind",
+                        f"kind: unknown import kind {what!r}; known: {known}",
+                        "unknown_value",
+                    )
+                ],
+                what="import",
             )
         with self.store.transaction() as tx:
             row = find_company(tx, company)

@@ -157,10 +157,12 @@ class ExportHandler:
         for ret in result.rets:
             if key is not None and fold(spec.ret_key(ret)) == key:
                 ids = spec.read(ret)
-                owner = env.tx.records.link_by_qb_id(
-                    env.company.id, spec.kind, ids.qb_id, role=spec.role
-                )
-                if owner is not None and owner.app_id != req.record_id:
+                owner = env.tx.records.link_of_qb_object(env.company.id, ids.qb_id)
+                if owner is not None and (owner.kind, owner.app_id, owner.role) != (
+                    spec.kind,
+                    req.record_id,
+                    spec.role,
+                ):
                     continue  # that object is another record's: this one needs its own
                 if phase == "recover":
                     self._link(req, env, ids, req.params.get("content_hash"))

@@ -76,7 +76,7 @@ class LookupHandler:
                 )
                 continue
             ids = spec.read(ret)
-            if env.tx.records.link_by_qb_id(env.company.id, spec.kind, ids.qb_id, role=spec.role):
+            if env.tx.records.link_of_qb_object(env.company.id, ids.qb_id) is not None:
                 added += 1
                 continue  # that QuickBooks object already belongs to another record
             env.tx.records.link(

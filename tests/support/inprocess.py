@@ -28,6 +28,7 @@ class Run:
     percents: list[int] = field(default_factory=list)
     close: str = ""
     requests: list[str] = field(default_factory=list)
+    send_calls: int = 0  # every sendRequestXML, the empty and NoOp answers included
 
 
 class Harness:
@@ -68,6 +69,7 @@ class Harness:
             xml = self.service.send_request_xml(
                 ticket, hcp if first else "", self.qb.company_file, "US", 13, 0
             )
+            run.send_calls += 1
             first = False
             if xml == "":
                 if self.service.get_last_error(ticket) == "NoOp":
@@ -78,7 +80,7 @@ class Harness:
             run.requests.append(xml)
             answer = self.qb.process(xml)
             if lose_answer_of == run.sends:
-                return Run("died", run.sends, run.percents, "", run.requests)
+                return Run("died", run.sends, run.percents, "", run.requests, run.send_calls)
             percent = self.service.receive_response_xml(ticket, answer, "", "")
             run.percents.append(percent)
             if percent < 0 or percent >= 100:

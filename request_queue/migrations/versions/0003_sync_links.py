@@ -26,6 +26,7 @@ def upgrade() -> None:
         batch.create_unique_constraint("uq_links_app", ["company_id", "kind", "app_id", "role"])
         batch.drop_constraint("uq_links_qb", type_="unique")
         batch.create_unique_constraint("uq_links_qb", ["company_id", "kind", "role", "qb_id"])
+        batch.create_index("ix_links_qb_id", ["company_id", "qb_id"])
     with op.batch_alter_table("requests") as batch:
         batch.create_index("ix_requests_state", ["company_id", "state", "entity", "record_id"])
     with op.batch_alter_table("records") as batch:
@@ -40,6 +41,7 @@ def downgrade() -> None:
     with op.batch_alter_table("requests") as batch:
         batch.drop_index("ix_requests_state")
     with op.batch_alter_table("links") as batch:
+        batch.drop_index("ix_links_qb_id")
         batch.drop_constraint("uq_links_qb", type_="unique")
         batch.create_unique_constraint("uq_links_qb", ["company_id", "kind", "qb_id"])
         batch.drop_constraint("uq_links_app", type_="unique")
