@@ -128,3 +128,27 @@ def txn_ids(element: etree._Element) -> QbIds:
         text_of(element, "RefNumber"),
         datetime_of(element, "TimeModified"),
     )
+
+
+ListQuery = Callable[..., etree._Element]
+Lookup = Callable[[Sequence[MatchKey], SyncEnv], etree._Element]
+Reread = Callable[[str, SyncEnv], etree._Element]
+
+
+def name_ret_key(element: etree._Element) -> MatchKey | None:
+    """A list Ret's FullName (its Name where the list has no levels), as a match key."""
+    name = text_of(element, "FullName") or text_of(element, "Name")
+    return None if name is None else (name,)
+
+
+def by_name(query: ListQuery) -> tuple[Lookup, Reread]:
+    """``lookup`` (one query for every name) and ``reread`` (by ListID) over one list query
+    builder such as ``customer_query``."""
+
+    def lookup(keys: Sequence[MatchKey], env: SyncEnv) -> etree._Element:
+        return query(env.ctx, full_names=sorted({k[0] for k in keys}))
+
+    def reread(qb_id: str, env: SyncEnv) -> etree._Element:
+        return query(env.ctx, list_ids=[qb_id])
+
+    return lookup, reread

@@ -6,7 +6,6 @@ QuickBooks names a subclass "Parent:Child"; that FullName is what is matched bef
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -16,15 +15,16 @@ from qbwc_server.sync.exports._spec import (
     Dependency,
     ExportSpec,
     MatchKey,
+    by_name,
     cleaned,
     list_ids,
+    name_ret_key,
     with_suffix,
 )
 from qbwc_server.sync.handlers import SyncEnv
 from qbxml.builders import class_ as qb
 from qbxml.builders._list import NAME_MAX
 from qbxml.context import Identity, Ref
-from qbxml.responses import text_of
 
 
 def depends(data: dict[str, Any], settings: dict[str, Any]) -> list[Dependency]:
@@ -82,18 +82,8 @@ def match_key(data: dict[str, Any], env: SyncEnv, suffix: str) -> MatchKey | Non
         return None
 
 
-def ret_key(element: etree._Element) -> MatchKey | None:
-    name = text_of(element, "FullName")
-    return None if name is None else (name,)
-
-
-def lookup(keys: Sequence[MatchKey], env: SyncEnv) -> etree._Element:
-    """One ClassQuery for every FullName."""
-    return qb.class_query(env.ctx, full_names=[k[0] for k in keys])
-
-
-def reread(qb_id: str, env: SyncEnv) -> etree._Element:
-    return qb.class_query(env.ctx, list_ids=[qb_id])
+ret_key = name_ret_key
+lookup, reread = by_name(qb.class_query)
 
 
 SPEC = ExportSpec(

@@ -6,17 +6,23 @@ the first Add by FullName.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
 
 from qbwc_server.sync.exports._common import address
-from qbwc_server.sync.exports._spec import ExportSpec, MatchKey, cleaned, list_ids, with_suffix
+from qbwc_server.sync.exports._spec import (
+    ExportSpec,
+    MatchKey,
+    by_name,
+    cleaned,
+    list_ids,
+    name_ret_key,
+    with_suffix,
+)
 from qbwc_server.sync.handlers import SyncEnv
 from qbxml.builders import customer as qb
 from qbxml.context import Identity
-from qbxml.responses import text_of
 
 
 def qb_name(data: dict[str, Any], env: SyncEnv, suffix: str) -> str:
@@ -57,18 +63,8 @@ def match_key(data: dict[str, Any], env: SyncEnv, suffix: str) -> MatchKey:
     return (full_name(data, env, suffix),)
 
 
-def ret_key(element: etree._Element) -> MatchKey | None:
-    name = text_of(element, "FullName")
-    return None if name is None else (name,)
-
-
-def lookup(keys: Sequence[MatchKey], env: SyncEnv) -> etree._Element:
-    """One CustomerQuery for every FullName (customers and jobs)."""
-    return qb.customer_query(env.ctx, full_names=[k[0] for k in keys])
-
-
-def reread(qb_id: str, env: SyncEnv) -> etree._Element:
-    return qb.customer_query(env.ctx, list_ids=[qb_id])
+ret_key = name_ret_key
+lookup, reread = by_name(qb.customer_query)
 
 
 SPEC = ExportSpec(

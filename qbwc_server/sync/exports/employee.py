@@ -8,17 +8,23 @@ disambiguating suffix is added to, and the name QuickBooks keeps are one and the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
 
-from qbwc_server.sync.exports._spec import ExportSpec, MatchKey, cleaned, list_ids, with_suffix
+from qbwc_server.sync.exports._spec import (
+    ExportSpec,
+    MatchKey,
+    by_name,
+    cleaned,
+    list_ids,
+    name_ret_key,
+    with_suffix,
+)
 from qbwc_server.sync.handlers import SyncEnv
 from qbxml.builders import _entity
 from qbxml.builders import employee as qb
 from qbxml.context import Identity
-from qbxml.responses import text_of
 
 NAME_MAX = qb.FULL_NAME_MAX  # EmployeeRet/Name, VendorAdd/Name: 41
 FIRST_MAX, LAST_MAX = _entity.FIRST_NAME_MAX, _entity.LAST_NAME_MAX
@@ -71,18 +77,8 @@ def match_key(data: dict[str, Any], env: SyncEnv, suffix: str) -> MatchKey | Non
     return (name,) if name else None
 
 
-def ret_key(element: etree._Element) -> MatchKey | None:
-    name = text_of(element, "Name")
-    return None if name is None else (name,)
-
-
-def lookup(keys: Sequence[MatchKey], env: SyncEnv) -> etree._Element:
-    """One EmployeeQuery for every name."""
-    return qb.employee_query(env.ctx, full_names=sorted({k[0] for k in keys}))
-
-
-def reread(qb_id: str, env: SyncEnv) -> etree._Element:
-    return qb.employee_query(env.ctx, list_ids=[qb_id])
+ret_key = name_ret_key
+lookup, reread = by_name(qb.employee_query)
 
 
 SPEC = ExportSpec(

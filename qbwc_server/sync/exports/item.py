@@ -8,7 +8,6 @@ bookkeeper typed under the same name, of any type, is linked rather than duplica
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -19,14 +18,15 @@ from qbwc_server.sync.exports._spec import (
     Dependency,
     ExportSpec,
     MatchKey,
+    by_name,
     cleaned,
     list_ids,
+    name_ret_key,
     with_suffix,
 )
 from qbwc_server.sync.handlers import SyncEnv
 from qbxml.builders import item as qb
 from qbxml.context import Identity, Ref
-from qbxml.responses import text_of
 
 
 def depends(data: dict[str, Any], settings: dict[str, Any]) -> list[Dependency]:
@@ -73,19 +73,8 @@ def match_key(data: dict[str, Any], env: SyncEnv, suffix: str) -> MatchKey:
     return (cleaned(env, "ItemServiceAdd/Name", qb_name(data, suffix), qb.NAME_MAX),)
 
 
-def ret_key(element: etree._Element) -> MatchKey | None:
-    """The FullName of any item Ret (Name for the kinds that have no FullName)."""
-    name = text_of(element, "FullName") or text_of(element, "Name")
-    return None if name is None else (name,)
-
-
-def lookup(keys: Sequence[MatchKey], env: SyncEnv) -> etree._Element:
-    """One ItemQuery (every item type) for every FullName."""
-    return qb.item_query(env.ctx, full_names=[k[0] for k in keys])
-
-
-def reread(qb_id: str, env: SyncEnv) -> etree._Element:
-    return qb.item_query(env.ctx, list_ids=[qb_id])
+ret_key = name_ret_key
+lookup, reread = by_name(qb.item_query)
 
 
 SPEC = ExportSpec(

@@ -7,17 +7,23 @@ the terms are linked is logged ("not_updatable") and nothing is sent. Matched by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
 
 from qbwc_server.sync.exports._common import money
-from qbwc_server.sync.exports._spec import ExportSpec, MatchKey, cleaned, list_ids, with_suffix
+from qbwc_server.sync.exports._spec import (
+    ExportSpec,
+    MatchKey,
+    by_name,
+    cleaned,
+    list_ids,
+    name_ret_key,
+    with_suffix,
+)
 from qbwc_server.sync.handlers import SyncEnv
 from qbxml.builders import terms as qb
 from qbxml.context import Identity
-from qbxml.responses import text_of
 
 
 def _int(value: Any) -> int | None:
@@ -47,19 +53,8 @@ def match_key(data: dict[str, Any], env: SyncEnv, suffix: str) -> MatchKey:
     return (cleaned(env, "StandardTermsAdd/Name", qb_name(data, suffix), qb.NAME_MAX),)
 
 
-def ret_key(element: etree._Element) -> MatchKey | None:
-    """The Name of a StandardTermsRet or DateDrivenTermsRet (terms share one name space)."""
-    name = text_of(element, "Name")
-    return None if name is None else (name,)
-
-
-def lookup(keys: Sequence[MatchKey], env: SyncEnv) -> etree._Element:
-    """One TermsQuery (standard and date-driven) for every Name."""
-    return qb.terms_query(env.ctx, full_names=[k[0] for k in keys])
-
-
-def reread(qb_id: str, env: SyncEnv) -> etree._Element:
-    return qb.terms_query(env.ctx, list_ids=[qb_id])
+ret_key = name_ret_key
+lookup, reread = by_name(qb.terms_query)
 
 
 SPEC = ExportSpec(

@@ -9,7 +9,6 @@ the two-way rules (QuickBooks' TimeModified against the app's updated_at) are no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -19,14 +18,15 @@ from qbwc_server.sync.exports._spec import (
     Dependency,
     ExportSpec,
     MatchKey,
+    by_name,
     cleaned,
     list_ids,
+    name_ret_key,
     with_suffix,
 )
 from qbwc_server.sync.handlers import SyncEnv
 from qbxml.builders import vendor as qb
 from qbxml.context import Identity
-from qbxml.responses import text_of
 
 VENDOR_TYPES = {"installer": "Installer", "supplier": "Supplier", "vendor": "Vendor"}
 
@@ -65,19 +65,8 @@ def match_key(data: dict[str, Any], env: SyncEnv, suffix: str) -> MatchKey:
     return (cleaned(env, "VendorAdd/Name", qb_name(data, suffix), qb.NAME_MAX),)
 
 
-def ret_key(element: etree._Element) -> MatchKey | None:
-    """A VendorRet's Name (vendors have no sub-levels: Name is the FullName)."""
-    name = text_of(element, "Name")
-    return None if name is None else (name,)
-
-
-def lookup(keys: Sequence[MatchKey], env: SyncEnv) -> etree._Element:
-    """One VendorQuery for every name (app vendors and 1099 users alike)."""
-    return qb.vendor_query(env.ctx, full_names=sorted({k[0] for k in keys}))
-
-
-def reread(qb_id: str, env: SyncEnv) -> etree._Element:
-    return qb.vendor_query(env.ctx, list_ids=[qb_id])
+ret_key = name_ret_key
+lookup, reread = by_name(qb.vendor_query)
 
 
 SPEC = ExportSpec(
