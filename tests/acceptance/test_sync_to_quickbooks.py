@@ -112,6 +112,18 @@ def test_a_sync_job_lands_every_kind_in_quickbooks(server: LiveServer) -> None:
     assert linked[("project", "p1", "")] == job["ListID"]
     status, record = api.call("GET", f"/companies/{cid}/records/project/p1")
     assert status == 200 and record["links"][0]["qb_id"] == job["ListID"]
+    # A 1099 user synced on its own becomes a QuickBooks Vendor.
+    put(
+        "user",
+        "u2",
+        {"first_name": "Alan", "last_name": "Turing", "employment_type": "1099_vendor"},
+    )
+    status, body = api.call("POST", f"/companies/{cid}/syncs", {"kind": "user", "id": "u2"})
+    assert status == 202 and body["queued"], body
+    assert _session(server, "ridgeline", qb).outcome == "completed"
+    status, record = api.call("GET", f"/companies/{cid}/records/user/u2")
+    vendor = next(v for v in qb.find("Vendor") if v["ListID"] == record["links"][0]["qb_id"])
+    assert vendor["Name"] == "Alan Turing"
     # Pressing Sync Job again sends nothing.
     status, body = api.call("POST", f"/companies/{cid}/sync-jobs", {"project_id": "p1"})
     assert status == 202 and body["queued"] == []
