@@ -10,21 +10,37 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any, NoReturn, TextIO
 
+from qbwc_server import __version__
+from qbwc_server.api.requests import request_json
+from qbwc_server.api.syncs import plan_json
+from qbwc_server.cli_lists import add_parsers as add_list_parsers
+from qbwc_server.cli_lists import run_log, run_queue
+from qbwc_server.cli_manage import (
+    add_company_set,
+    add_token_parser,
+    add_unlock_parser,
+    run_company_set,
+    run_token,
+    run_unlock,
+)
+from qbwc_server.cli_support import cut, import_kind, name_arg, positive, print_json, record_kind
 from qbwc_server.config import Settings
 from qbwc_server.errors import QbwcServerError, UsageError
+from qbwc_server.events_cli import add_parser as add_events_parser
+from qbwc_server.events_cli import run_events
 from qbwc_server.operations import Operations
 from qbwc_server.operations.records import BatchInvalid, RecordView
 from qbwc_server.qwc import render_qwc
-from qbwc_server.secrets import new_ticket, ticket_hash
 from qbwc_server.sync.plan import Plan
 from qbwc_server.sync.registry import IMPORT_KINDS
 from request_queue.errors import StoreError
-from request_queue.migrate import upgrade
+from request_queue.migrate import ensure_current, upgrade
 from request_queue.rows import CompanyRow, RequestRow
 from request_queue.store import Store
 
@@ -45,18 +61,23 @@ def _parser() -> argparse.ArgumentParser:
         "QuickBooks Web Connector polls. Settings come from QBWC_* "
         "environment variables (QBWC_DATABASE_URL, QBWC_PUBLIC_URL, ...).",
     )
+    p.add_argument("--version", action="version", version=f"qbwc {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("init", help="create or upgrade the database")
     serve = sub.add_parser("serve", help="run the server with gunicorn")
     serve.add_argument("--bind", help="host:port (default QBWC_BIND)")
     serve.add_argument("--workers", type=int, help="worker processes (default QBWC_WORKERS)")
 
-    company = sub.add_parser("company", help="create, list, show companies")
+    company = sub.add_parser("company", help="create, list, show and change companies")
     csub = company.add_subparsers(dest="company_command", required=True, metavar="ACTION")
     create = csub.add_parser("create", help="create a company")
-    create.add_argument("--name", required=True)
-    create.add_argument("--username", required=True, help="the Web Connector user name")
-    create.add_argument("--password", help="the Web Connector password (asked if omitted)")
+    create.add_argument("--name", required=True, type=name_arg)
+    create.add_argument(
+        "--username", required=True, type=name_arg, help="the Web Connector user name"
+    )
+    create.add_argument(
+        "--password", help="the Web Connector password (generated and shown once if omitted)"
+    )
     create.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
@@ -66,20 +87,27 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do nothing (exit 0) if the user name already exists",
     )
-    csub.add_parser("list", help="list companies")
+    csub.add_parser("list", help="list companies").add_argument("--json", action="store_true")
     show = csub.add_parser("show", help="show one company")
     show.add_argument("company", help="company id or Web Connector user name")
     show.add_argument("--json", action="store_true")
+    add_company_set(csub)
 
     qwc = sub.add_parser("qwc", help="print the .qwc file for a company")
     qwc.add_argument("company")
-    qwc.add_argument("--minutes", type=int, default=15, help="run every N minutes (default 15)")
+    qwc.add_argument(
+        "--minutes", type=positive, default=15, help="run every N minutes (default 15)"
+    )
 
-    token = sub.add_parser("token", help="create API tokens")
-    tsub = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
-    tcreate = tsub.add_parser("create", help="create a bearer token (printed once)")
-    tcreate.add_argument("--name", required=True, help="who or what uses it")
-    tcreate.add_argument("--role", choices=["admin", "staff"], default="staff")
+    add_token_parser(sub)
+
+    admin = sub.add_parser("admin", help="accounts for the /admin/ web pages")
+    asub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    acreate = asub.add_parser("create", help="create an admin account (password asked)")
+    acreate.add_argument("--username", required=True)
+    acreate.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
 
     put = sub.add_parser(
         "put",
@@ -92,35 +120,46 @@ def _parser() -> argparse.ArgumentParser:
 
     records = sub.add_parser("records", help="list a company's records of one kind")
     records.add_argument("company")
-    records.add_argument("kind", help="e.g. account, customer, project, invoice")
+    records.add_argument("kind", help="e.g. account, customer, project (or accounts, ...)")
     records.add_argument("--after", help="start after this record id (a cursor)")
-    records.add_argument("--limit", type=int, help="at most this many (default: all)")
+    records.add_argument("--limit", type=positive, help="at most this many (default: all)")
     records.add_argument("--json", action="store_true")
 
     job = sub.add_parser("sync-job", help="queue a project and everything it needs (Sync Job)")
     job.add_argument("company")
     job.add_argument("project", help="the project's id")
+    job.add_argument("--json", action="store_true", help="the plan as the API shows it")
 
     sync = sub.add_parser("sync", help="queue one record and what it depends on")
     sync.add_argument("company")
     sync.add_argument("kind", help="e.g. customer, project, invoice")
     sync.add_argument("id", help="the record's id")
+    sync.add_argument("--json", action="store_true", help="the plan as the API shows it")
 
     imp = sub.add_parser("import", help="queue an import from QuickBooks")
     imp.add_argument("company")
-    imp.add_argument("kind", help=f"one of: {', '.join(sorted(IMPORT_KINDS))}")
+    imp.add_argument(
+        "kind", help=f"one of: {', '.join(sorted(IMPORT_KINDS))} (or the singular word)"
+    )
+    imp.add_argument("--project", help="bills: list the bills that charge this project's job")
+    imp.add_argument("--json", action="store_true")
 
-    queue = sub.add_parser("queue", help="show a company's queue, newest first")
-    queue.add_argument("company")
-    queue.add_argument("--status")
-    queue.add_argument("--limit", type=int, default=100)
-    queue.add_argument("--json", action="store_true")
+    add_list_parsers(sub)
+    add_unlock_parser(sub)
 
-    logp = sub.add_parser("log", help="show what happened, newest first")
-    logp.add_argument("company")
-    logp.add_argument("--record", metavar="KIND:ID", help="only this record's entries")
-    logp.add_argument("--limit", type=int, default=50)
-    logp.add_argument("--json", action="store_true")
+    add_events_parser(sub)
+    candidates = sub.add_parser(
+        "bill-candidates", help="list the QuickBooks bills the last bill import found for a project"
+    )
+    candidates.add_argument("company")
+    candidates.add_argument("project", help="the project's id")
+    candidates.add_argument("--json", action="store_true")
+    bill_import = sub.add_parser(
+        "bill-import", help="import picked QuickBooks bills into a project"
+    )
+    bill_import.add_argument("company")
+    bill_import.add_argument("project", help="the project's id")
+    bill_import.add_argument("txn_ids", nargs="+", metavar="TXN_ID", help="the bills' TxnIDs")
 
     sim = sub.add_parser(
         "simulate", help="run a simulated Web Connector + QuickBooks company against a server"
@@ -170,6 +209,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (``qbwc log ... | head``): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit cannot fail again
+        return 141
     except Exception as exc:  # a bug: still one line, never a traceback
         print(f"qbwc: error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -185,6 +228,7 @@ def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     if args.command == "serve":
         from qbwc_server.serve import serve
 
+        ensure_current(settings.database_url)
         return serve(settings, bind=args.bind, workers=args.workers)
     if args.command == "simulate":
         from qbwc_server.simulate_cli import run_simulate
@@ -192,6 +236,7 @@ def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         return run_simulate(args, settings, out)
     # read before opening the database: input that is not JSON stores nothing
     items = _read_json(args.file) if args.command == "put" else None
+    ensure_current(settings.database_url)
     store = Store(settings.database_url)
     try:
         ops = Operations(store, settings)
@@ -206,78 +251,72 @@ def _command(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
     if args.command == "company":
         return _company(args, ops, out)
     if args.command == "token":
-        return _token(args, ops.store, out)
+        return run_token(args, ops, out)
+    if args.command == "unlock":
+        return run_unlock(args, ops, out)
+    if args.command == "admin":
+        return _admin(args, ops, out)
     if args.command == "qwc":
         company = ops.companies.get(args.company)
         out.write(render_qwc(company, ops.settings, run_every_minutes=args.minutes))
         return 0
     if args.command == "sync-job":
-        _print_plan(ops.syncs.sync_job(args.company, args.project), out)
+        _print_plan(ops.syncs.sync_job(args.company, args.project), out, args.json)
         return 0
     if args.command == "sync":
-        _print_plan(ops.syncs.sync_record(args.company, args.kind, args.id), out)
+        plan = ops.syncs.sync_record(args.company, record_kind(args.kind), args.id)
+        _print_plan(plan, out, args.json)
         return 0
     if args.command == "import":
-        req = ops.syncs.queue_import(args.company, args.kind)
-        print(f"Queued request {req.id}: import {args.kind}", file=out)
+        kind = import_kind(args.kind)
+        req = ops.syncs.queue_import(args.company, kind, project_id=args.project)
+        if args.json:
+            print_json({"queued": [request_json(req)]}, out)
+            return 0
+        of_project = f" for project {args.project}" if args.project else ""
+        print(f"Queued request {req.id}: import {kind}{of_project}", file=out)
         return 0
+    if args.command == "events":
+        return run_events(args, ops, out)
+    if args.command in ("bill-candidates", "bill-import"):
+        return _bills(args, ops, out)
     if args.command == "records":
         return _records(args, ops, out)
     if args.command == "queue":
-        queued = ops.queue.requests(args.company, state=args.status, limit=args.limit)
-        if args.json:
-            print(json.dumps([_jsonable(r) for r in queued], indent=2), file=out)
-            return 0
-        print(
-            f"{'ID':>6}  {'STATE':<10} {'ENTITY':<14} {'ACTION':<8} {'TRIES':>5}  RECORD / ERROR",
-            file=out,
-        )
-        for q in queued:
-            record = f"{q.record_kind} {q.record_id}" if q.record_id else ""
-            said = "  ".join(part for part in (record, q.error or "") if part)
-            print(
-                f"{q.id:>6}  {q.state:<10} {q.entity:<14} {q.action:<8} {q.attempts:>5}  {said}",
-                file=out,
-            )
-        return 0
+        return run_queue(args, ops, out)
     if args.command == "log":
-        kind, record_id = _record_ref(args.record) if args.record else (None, None)
-        entries = ops.queue.log(args.company, kind=kind, record_id=record_id, limit=args.limit)
-        if args.json:
-            print(json.dumps([_jsonable(e) for e in entries], indent=2), file=out)
-            return 0
-        for e in entries:
-            about = [f"{e.record_kind} {e.record_id}"] if e.record_kind and e.record_id else []
-            about += [f"request {e.request_id}"] if e.request_id else []
-            where = f"  ({', '.join(about)})" if about else ""
-            print(
-                f"{e.at:%Y-%m-%d %H:%M:%S}  {e.level:<7} {e.event:<18} {e.message}{where}",
-                file=out,
-            )
-        return 0
+        return run_log(args, ops, out)
     raise UsageError(f"unknown command {args.command}")
 
 
 def _company(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
     if args.company_command == "create":
-        row, created = ops.companies.create(
-            {
-                "name": args.name,
-                "qbwc_username": args.username,
-                "qbwc_password": _password(args),
-                "enabled": not args.disabled,
-            },
-            if_missing=args.if_missing,
-        )
-        if not created:
+        body: dict[str, object] = {
+            "name": args.name,
+            "qbwc_username": args.username,
+            "enabled": not args.disabled,
+        }
+        if args.password is not None or args.password_stdin:
+            body["qbwc_password"] = _password(args)
+        new = ops.companies.create_new(body, if_missing=args.if_missing)
+        row = new.company
+        if not new.created:
             print(f"Company with Web Connector user {row.qbwc_username!r} already exists", file=out)
             return 0
         print(
             f"Created company {row.id}: {row.name} (Web Connector user {row.qbwc_username})",
             file=out,
         )
+        if new.password is not None:
+            print(
+                "Web Connector password (shown only once; enter it in the Web Connector):", file=out
+            )
+            print(new.password, file=out)
         return 0
     if args.company_command == "list":
+        if args.json:
+            print_json([_company_view(c) for c in ops.companies.all()], out)
+            return 0
         print(f"{'ID':>4}  {'NAME':<30} {'USER':<20} {'ENABLED':<8} LAST SESSION", file=out)
         for c in ops.companies.all():
             print(
@@ -286,7 +325,10 @@ def _company(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
                 file=out,
             )
         return 0
-    company = ops.companies.get(args.company)
+    if args.company_command == "set":
+        company = run_company_set(args, ops)
+    else:
+        company = ops.companies.get(args.company)
     if args.json:
         print(json.dumps(_company_view(company), indent=2), file=out)
     else:
@@ -295,15 +337,47 @@ def _company(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
     return 0
 
 
-def _token(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    secret = new_ticket()
-    with store.transaction() as tx:
-        row = tx.tokens.create(name=args.name, role=args.role, token_hash=ticket_hash(secret))
-    print(
-        f"Created {row.role} token {row.id} for {row.name}. It is shown only once:",
-        file=sys.stderr,
-    )
-    print(secret, file=out)
+def _bills(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
+    """``bill-candidates`` lists what the last bill import found for the project;
+    ``bill-import`` makes the picked ones (by TxnID) the project's bills."""
+    if args.command == "bill-import":
+        imported = ops.syncs.import_bills(args.company, args.project, list(args.txn_ids))
+        for row in imported:
+            print(f"bill {row.record_id}: imported into project {args.project}", file=out)
+        return 0
+    found = ops.syncs.bill_candidates(args.company, args.project)
+    if args.json:
+        print(json.dumps([{"id": r.record_id, **r.data} for r in found], indent=2), file=out)
+        return 0
+    for row in found:
+        c = row.data
+        print(
+            f"{c.get('txn_id', ''):<24} {c.get('date', ''):<10}  "
+            f"{str(c.get('vendor_name') or '-')[:30]:<30} {c.get('ref_number') or '-':<12} "
+            f"{c.get('amount', '')}",
+            file=out,
+        )
+    if not found:
+        print(
+            f"No bill candidates for project {args.project} (qbwc import "
+            f"{args.company} bills --project {args.project} lists them)",
+            file=out,
+        )
+    return 0
+
+
+def _admin(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
+    """``admin create``: the password from standard input, or asked twice on a terminal."""
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("Admin password: ")
+        if getpass.getpass("Again: ") != password:
+            raise UsageError("the two passwords differ; nothing was created")
+    else:
+        raise UsageError("give --password-stdin, or run on a terminal to be asked")
+    row = ops.admins.create(args.username, password)
+    print(f"Created admin {row.username}: sign in at /admin/", file=out)
     return 0
 
 
@@ -317,7 +391,9 @@ def _put(ops: Operations, company: str, items: object, out: TextIO) -> int:
 
 
 def _records(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
-    views = list(_record_views(ops, args.company, args.kind, args.after, args.limit))
+    kind = record_kind(args.kind)
+    more: list[str] = []
+    views = list(_record_views(ops, args.company, kind, args.after, args.limit, more))
     if args.json:
         shown = [
             {**_jsonable(v.record), "links": [_jsonable(link) for link in v.links]} for v in views
@@ -328,13 +404,21 @@ def _records(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
         rec = v.record
         qb = ", ".join(link.qb_id for link in v.links) or "-"
         print(f"{rec.record_id:<32} {rec.origin:<11} {qb:<26} {_title(rec.data)}", file=out)
+    if more:
+        cut(len(views), "--after", more[0])
     return 0
 
 
 def _record_views(
-    ops: Operations, company: str, kind: str, after: str | None, limit: int | None
+    ops: Operations,
+    company: str,
+    kind: str,
+    after: str | None,
+    limit: int | None,
+    more: list[str],
 ) -> Iterator[RecordView]:
-    """Every record of ``kind`` after ``after``, or only the first ``limit``."""
+    """Every record of ``kind`` after ``after``, or only the first ``limit`` (then the cursor
+    of the rest, if there is more, goes on ``more``)."""
     left = limit
     while left is None or left > 0:
         page = ops.records.page(company, kind, after=after, limit=min(left or PAGE, PAGE))
@@ -344,6 +428,8 @@ def _record_views(
         if page.next_cursor is None:
             return
         after = page.next_cursor
+    if after is not None:
+        more.append(after)
 
 
 def _title(data: dict[str, Any]) -> str:
@@ -356,7 +442,10 @@ def _title(data: dict[str, Any]) -> str:
     return ""
 
 
-def _print_plan(plan: Plan, out: TextIO) -> None:
+def _print_plan(plan: Plan, out: TextIO, as_json: bool = False) -> None:
+    if as_json:
+        print_json(plan_json(plan), out)
+        return
     for req in plan.queued:
         print(f"Queued {req.id}: {_described(req)}", file=out)
     summary = (
@@ -378,13 +467,6 @@ def _described(req: RequestRow) -> str:
     elif isinstance(req.params.get("record_ids"), list):
         parts.append(", ".join(str(i) for i in req.params["record_ids"]))
     return " ".join(parts)
-
-
-def _record_ref(text: str) -> tuple[str, str]:
-    kind, sep, record_id = text.partition(":")
-    if not sep or not kind or not record_id:
-        raise UsageError(f"--record takes KIND:ID, e.g. project:P-1001 (got {text!r})")
-    return kind, record_id
 
 
 def _read_json(name: str) -> object:

@@ -39,9 +39,14 @@ class Settings:
     min_client_version: str = "2.0"
     owner_id: str = DEFAULT_OWNER_ID
     password_hash_iterations: int = 600_000
+    password_cache_seconds: int = 300  # a right chosen password is remembered this long idle
+    admin_session_seconds: int = 8 * 3600  # an /admin/ sign-in ends after this long idle
     log_level: str = "INFO"
+    log_format: str = "text"  # text | json (one JSON object per line, with a request id)
 
     def __post_init__(self) -> None:
+        if self.log_format not in ("text", "json"):
+            raise ConfigError("QBWC_LOG_FORMAT must be text or json")
         url = urlsplit(self.public_url)
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ConfigError("QBWC_PUBLIC_URL must be an http(s) URL, e.g. https://host/qbwc")
@@ -58,6 +63,7 @@ class Settings:
             "message_set_max_requests",
             "message_set_max_bytes",
             "password_hash_iterations",
+            "admin_session_seconds",
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"QBWC_{name.upper()} must be at least 1")

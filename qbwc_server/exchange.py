@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import ntpath
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,10 +21,13 @@ from lxml import etree
 
 from qbwc_server.config import Settings
 from qbwc_server.errors import SyncError
+from qbwc_server.metrics import record_finished
 from qbwc_server.models import default_settings
+from qbwc_server.sync import feed
 from qbwc_server.sync.handlers import Built, HandlerRegistry, Outcome, Skip, SyncEnv
 from qbwc_server.sync.recovery import unanswered_params
 from qbwc_server.sync.refs import Refs
+from qbwc_server.sync.writes import Writes
 from qbxml.context import BuildContext
 from qbxml.envelope import message_set
 from qbxml.errors import BuildError, QbxmlError, VersionError
@@ -241,7 +245,7 @@ class Exchange:
         for note in env.ctx.notes:
             tx.log.write(
                 env.company.id,
-                f"field_{note.kind}",
+                f"field_{note.change}",
                 f"{note.path}: {note.original!r} sent as {note.result!r}",
                 level="warning",
                 record_kind=req.record_kind,
@@ -262,9 +266,13 @@ class Exchange:
         )
 
     def _nothing_ready(self, tx: Tx, session: SessionRow, company: CompanyRow) -> str:
-        """ "" ends the session; with work due shortly, ask QBWC to wait (NoOp) instead."""
-        counts = tx.queue.counts(company.id, horizon_seconds=self.settings.noop_horizon_seconds)
-        if counts.due_soon and session.noops < self.settings.max_noops_per_session:
+        """ "" ends the session; with work due shortly, ask QBWC to wait (NoOp) instead.
+        The claim just found nothing ready now, so "due shortly" is one read of the claim
+        index, and none at all once the NoOps are used up."""
+        horizon = self.settings.noop_horizon_seconds
+        if session.noops < self.settings.max_noops_per_session and tx.queue.ready_within(
+            company.id, horizon
+        ):
             tx.sessions.update(session.id, pending_noop=True, noops=session.noops + 1)
         return ""
 
@@ -293,6 +301,7 @@ class Exchange:
             company = tx.companies.get(company_id)
             env = self._env(tx, company, session.qbxml_version or "13.0")
             by_request_id = {r.qb_request_id: r for r in in_flight}
+            answered: list[tuple[RequestRow, RequestResult]] = []
             for result in answers.results:
                 req = by_request_id.pop(result.request_id or "", None)
                 if req is None:
@@ -305,13 +314,27 @@ class Exchange:
                         session_id=session.id,
                     )
                     continue
-                self._finish(tx, req, company_id, self._outcome(req, result, env), result)
+                answered.append((req, result))
+            env.refs.preload(
+                (r.record_kind, r.record_id) for r, _ in answered if r.record_kind and r.record_id
+            )
+            env.writes = Writes(tx, company_id, env.refs)
+            settled = [(req, self._outcome(req, result, env), result) for req, result in answered]
+            env.writes.flush()
+            unanswered: list[tuple[int, str, str, dict[str, Any]]] = []
             for req in by_request_id.values():  # no answer in this set: ask or look again
                 handler = self.handlers.get(req.entity, req.action)
                 extra = unanswered_params(req, handler is not None and handler.writes)
-                tx.queue.move(
-                    req.id, "sent", "queued", session_id=None, params={**req.params, **extra}
+                unanswered.append(
+                    (
+                        req.id,
+                        "sent",
+                        "queued",
+                        {"session_id": None, "params": {**req.params, **extra}},
+                    )
                 )
+            self._settle(tx, company_id, settled)
+            tx.queue.move_many(unanswered)
             return self._percent(tx, session.id, company_id)
 
     def _outcome(self, req: RequestRow, result: RequestResult, env: SyncEnv) -> Outcome:
@@ -333,58 +356,83 @@ class Exchange:
         outcome: Outcome,
         result: RequestResult | None,
     ) -> None:
-        code = None if result is None else result.status_code
-        level = "info"
-        state = outcome.state
-        exhausted = req.attempts >= self.settings.request_max_attempts
-        if state in ("retry", "continue") and exhausted and not outcome.reset_attempts:
-            state = "failed"
-            outcome = Outcome(
-                "failed",
-                f"{outcome.message}. Gave up after {req.attempts} tries",
-                event="failed",
+        self._settle(tx, company_id, [(req, outcome, result)])
+
+    def _settle(
+        self,
+        tx: Tx,
+        company_id: int,
+        items: Sequence[tuple[RequestRow, Outcome, RequestResult | None]],
+    ) -> None:
+        """Record what became of answered requests: their states in one executemany per
+        kind of change, the log in one INSERT, the session's counts in one UPDATE."""
+        now = tx.now()
+        moves: list[tuple[int, str, str, dict[str, Any]]] = []
+        entries: list[dict[str, Any]] = []
+        failed: list[tuple[RequestRow, str]] = []
+        counts: dict[int, list[int]] = {}
+        for req, outcome, result in items:
+            code = None if result is None else result.status_code
+            level, state = "info", str(outcome.state)
+            exhausted = req.attempts >= self.settings.request_max_attempts
+            if state in ("retry", "continue") and exhausted and not outcome.reset_attempts:
+                state = "failed"
+                outcome = Outcome(
+                    "failed", f"{outcome.message}. Gave up after {req.attempts} tries"
+                )
+            values: dict[str, Any] = {"status_code": code}
+            if state == "done":
+                values["error"] = None
+                counts.setdefault(req.session_id or 0, [0, 0])[0] += 1
+            elif state == "continue":
+                params = {
+                    k: v for k, v in {**req.params, **outcome.params}.items() if v is not None
+                }
+                values.update(params=params, session_id=None)
+                if outcome.reset_attempts:
+                    values["attempts"] = 0
+                state = "queued"
+            elif state == "retry":
+                level = "warning"
+                for target in outcome.depends_on:
+                    tx.queue.add_dependency(req.id, target)
+                values.update(
+                    error=outcome.message,
+                    session_id=None,
+                    not_before=now + timedelta(seconds=outcome.delay_seconds),
+                )
+                state = "queued"
+            else:
+                level, state = "error", "failed"
+                values["error"] = outcome.message
+                failed.append((req, outcome.message))
+            moves.append((req.id, "sent", state, values))
+            record_finished(req.entity, state)
+            feed.finished(tx, company_id, req, outcome, result)  # linked / failed events
+            entries.append(
+                {
+                    "company_id": company_id,
+                    "event": "failed" if level == "error" else (outcome.event or outcome.state),
+                    "message": outcome.message,
+                    "level": level,
+                    "record_kind": req.record_kind,
+                    "record_id": req.record_id,
+                    "request_id": req.id,
+                    "session_id": req.session_id,
+                    "details": None if code is None else {"status_code": code},
+                }
             )
-        if state == "done":
-            tx.queue.move(req.id, "sent", "done", status_code=code, error=None)
-            if req.session_id is not None:
-                tx.sessions.add_counts(req.session_id, done=1)
-        elif state == "continue":
-            params = {k: v for k, v in {**req.params, **outcome.params}.items() if v is not None}
-            values: dict[str, Any] = {"params": params, "session_id": None, "status_code": code}
-            if outcome.reset_attempts:
-                values["attempts"] = 0
-            tx.queue.move(req.id, "sent", "queued", **values)
-        elif state == "retry":
-            level = "warning"
-            for target in outcome.depends_on:
-                tx.queue.add_dependency(req.id, target)
-            tx.queue.retry_later(
-                req.id,
-                "sent",
-                outcome.delay_seconds,
-                status_code=code,
-                error=outcome.message,
-                session_id=None,
-            )
-        else:
-            level = "error"
-            tx.queue.move(req.id, "sent", "failed", status_code=code, error=outcome.message)
+        tx.queue.move_many(moves)
+        for req, reason in failed:
             dependents = tx.queue.fail_dependents(
-                req.id, f"waits for request {req.id}, which failed: {outcome.message}"
+                req.id, f"waits for request {req.id}, which failed: {reason}"
             )
-            if req.session_id is not None:
-                tx.sessions.add_counts(req.session_id, failed=1 + len(dependents))
-        tx.log.write(
-            company_id,
-            "failed" if level == "error" else (outcome.event or state),
-            outcome.message,
-            level=level,
-            record_kind=req.record_kind,
-            record_id=req.record_id,
-            request_id=req.id,
-            session_id=req.session_id,
-            details=None if code is None else {"status_code": code},
-        )
+            counts.setdefault(req.session_id or 0, [0, 0])[1] += 1 + len(dependents)
+            feed.dependents_failed(tx, company_id, req, reason, dependents)
+        tx.log.write_many(entries)
+        for session_id, (done, failures) in counts.items():
+            if session_id:
+                tx.sessions.add_counts(session_id, done=done, failed=failures)
 
     def _request_processor_error(
         self, tx: Tx, session: SessionRow, in_flight: list[RequestRow], hresult: str, message: str
@@ -418,16 +466,23 @@ class Exchange:
         return -101
 
     def _percent(self, tx: Tx, session_id: int, company_id: int) -> int:
-        """0-99 while this company has work ready (or due within the NoOp horizon and NoOps
-        are left), 100 when there is none."""
-        counts = tx.queue.counts(company_id, horizon_seconds=self.settings.noop_horizon_seconds)
+        """0-99 while this company has work in flight or ready (or due within the NoOp
+        horizon and NoOps are left), 100 when there is none.
+
+        Nothing is counted: the company's requests per state are kept (one row read), and
+        whether any queued one is ready is one read of the claim index. The percent is the
+        session's processed requests over those plus every queued or unanswered one.
+        """
         session = tx.sessions.by_id(session_id)
-        remaining = counts.ready + counts.by_state["sent"] + counts.by_state["uncertain"]
-        if session.noops < self.settings.max_noops_per_session:
-            remaining += counts.due_soon
-        if remaining == 0:
-            return 100
+        kept = tx.queue.kept_counts(company_id)
+        in_flight = kept["sent"] + kept["uncertain"]
+        if not in_flight:
+            noops_left = session.noops < self.settings.max_noops_per_session
+            horizon = self.settings.noop_horizon_seconds if noops_left else 0
+            if not kept["queued"] or not tx.queue.ready_within(company_id, horizon):
+                return 100
         processed = session.done_count + session.failed_count
+        remaining = kept["queued"] + in_flight
         return min(99, (100 * processed) // (processed + remaining))
 
     def requeue_uncertain_reads(self, tx: Tx, company_id: int) -> None:
@@ -484,6 +539,20 @@ def _live_session(tx: Tx, hashed: str) -> SessionRow | None:
             last_error="The session expired: the Web Connector was silent too "
             "long. It will sign in again on its next run.",
         )
+        # Its work in flight is released, whatever comes late: every request becomes
+        # uncertain; the next sign-in sends reads again and checks writes in QuickBooks.
+        stuck = tx.queue.in_state(session.company_id or 0, "sent", session_id=session.id)
+        for req in stuck:
+            tx.queue.move(req.id, "sent", "uncertain")
+        if stuck:
+            tx.log.write(
+                session.company_id,
+                "session_expired",
+                f"Session {session.id} expired with {len(stuck)} request(s) in flight; "
+                "they will be checked before anything is sent again",
+                level="warning",
+                session_id=session.id,
+            )
         return None
     return session
 

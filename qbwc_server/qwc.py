@@ -35,11 +35,19 @@ def check_url(url: str, what: str) -> None:
 def render_qwc(
     company: CompanyRow, settings: Settings, *, run_every_minutes: int = DEFAULT_RUN_EVERY_MINUTES
 ) -> str:
-    """The .qwc XML for ``company``: OwnerID and FileID are the company's stored GUIDs."""
+    """The .qwc XML for ``company``: OwnerID and FileID are the company's stored GUIDs.
+
+    The Scheduler says RunEveryNMinutes, or RunEveryNSeconds when the company's poll_seconds
+    setting is set (which then wins): QBWC shows that as "Real Time" (Programmer's Guide
+    p.37, p.39), and takes the first of the two if both were there (Table 4-1).
+    """
     check_url(settings.public_url, "QBWC_PUBLIC_URL")
     check_url(settings.support_url, "the support URL")
     if not 1 <= run_every_minutes <= 1440:
         raise UsageError("run_every_minutes must be between 1 and 1440")
+    seconds = company.settings.get("poll_seconds")
+    if seconds is not None and (type(seconds) is not int or seconds < 1):
+        raise UsageError(f"the company's poll_seconds must be a whole number, got {seconds!r}")
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     template = env.from_string(_template_text())
     return template.render(
@@ -54,4 +62,5 @@ def render_qwc(
         owner_id=company.owner_id,
         file_id=company.file_id,
         run_every_minutes=run_every_minutes,
+        run_every_seconds=seconds,
     )

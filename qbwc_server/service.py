@@ -11,18 +11,15 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from qbwc_server import __version__
+from qbwc_server import __version__, metrics
 from qbwc_server.config import Settings
 from qbwc_server.exchange import Exchange, release_in_flight
-from qbwc_server.secrets import (
-    dummy_verify,
-    hash_iterations,
-    hash_password,
-    new_ticket,
-    ticket_hash,
-    verify_password,
-)
+from qbwc_server.not_stored import answer_not_stored
+from qbwc_server.polls import IdlePolls, idle_answer, refused_words
+from qbwc_server.polls import session_end_changes as _session_end_changes
+from qbwc_server.secrets import dummy_verify, hash_password, needs_rehash, new_ticket, ticket_hash
 from qbwc_server.sync.handlers import HandlerRegistry
+from request_queue.errors import Conflict, DatabaseError, DatabaseUnavailable
 from request_queue.rows import CompanyRow, SessionRow
 from request_queue.store import Store, Tx
 
@@ -34,8 +31,6 @@ THROTTLE_PURGE_SECONDS = 60  # how often a process deletes sign-in counters past
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MSG_NVU = "The Web Connector user name or password is not valid for qbwc-server."
 MSG_LOCKED = "Too many failed sign-ins for this user name; try again in a few minutes."
-MSG_NONE = "Nothing to sync."
-MSG_PAUSED = "Syncing is paused for this company in qbwc-server."
 MSG_BUSY = "Another Web Connector session is syncing this company; it will run again later."
 MSG_UNKNOWN_TICKET = (
     "This Web Connector session is unknown or has expired. "
@@ -56,6 +51,7 @@ class QbwcService:
         self.store = store
         self.settings = settings
         self.exchange = Exchange(store, settings, handlers)
+        self.polls = IdlePolls(store, settings)
 
     # -- versions ---------------------------------------------------------------------------
     def server_version(self) -> str:
@@ -76,7 +72,8 @@ class QbwcService:
         """Sign-in. Failures are counted per (client address, user name): a lockout refuses
         that pair only, so failures from elsewhere cannot lock out the real Web Connector.
         The password is checked even for a locked pair, at the cost of the configured hash
-        iterations whoever asks (unknown user, weaker stored hash), so timing tells nothing."""
+        iterations whoever asks (unknown user, weaker stored hash), so timing tells nothing.
+        An idle poll is answered from one read (qbwc_server/polls.py) when it can be."""
         ticket = new_ticket()
         address = client_address[:64]
         iterations = self.settings.password_hash_iterations
@@ -89,7 +86,12 @@ class QbwcService:
                 address or "an unknown address",
                 len(str_user_name),
             )
+            metrics.record_session(NVU)
             return [ticket, NVU]
+        idle = self.polls.answer(str_user_name, str_password, address)
+        if idle is not None:
+            metrics.record_session(NONE if len(idle) == 2 else "postponed")
+            return idle
         with self.store.transaction() as tx:
             now = tx.now()
             due = getattr(self, "_throttle_purge_due", None)
@@ -108,18 +110,24 @@ class QbwcService:
             valid = False
         else:
             stored = sign_in.company.password_hash
-            valid = verify_password(str_password, stored, min_iterations=iterations)
-            if valid and not sign_in.locked and hash_iterations(stored) != iterations:
+            valid, slow = self.polls.check_password(str_password, stored)
+            if sign_in.locked and not slow:
+                dummy_verify(str_password, iterations)  # a lockout answers in the same time
+            if valid and not sign_in.locked and needs_rehash(stored, iterations):
                 # Bring the hash to the configured strength, so later checks cost the same.
                 rehashed = hash_password(str_password, iterations=iterations)
+                self.polls.remember(str_password, rehashed)
         with self.store.transaction() as tx:
             if not valid or sign_in.locked:
-                return [ticket, self._refuse_login(tx, ticket, str_user_name, address, sign_in)]
-            assert sign_in.company is not None
-            tx.throttle.clear(address, str_user_name)
-            if rehashed is not None:
-                tx.companies.update(sign_in.company.id, password_hash=rehashed)
-            return self._open_session(tx, ticket, sign_in.company)
+                answer = [ticket, self._refuse_login(tx, ticket, str_user_name, address, sign_in)]
+            else:
+                assert sign_in.company is not None
+                tx.throttle.clear(address, str_user_name)
+                if rehashed is not None:
+                    tx.companies.update(sign_in.company.id, password_hash=rehashed)
+                answer = self._open_session(tx, ticket, sign_in.company)
+        metrics.record_session(answer[1] if answer[1] in (NVU, NONE, BUSY) else "started")
+        return answer
 
     def _refuse_login(
         self, tx: Tx, ticket: str, username: str, address: str, sign_in: _SignIn
@@ -175,25 +183,20 @@ class QbwcService:
             )
             tx.log.write(company.id, "busy", MSG_BUSY, level="warning")
             return [ticket, BUSY]
-        if not company.enabled:
-            tx.sessions.create(
-                company_id=company.id,
-                ticket_hash=hashed,
-                state="refused",
-                idle_seconds=idle,
-                last_error=MSG_PAUSED,
+        # Paused, backing off or nothing to do: the same answers as the idle fast path gives
+        # (qbwc_server/polls.py), their words carried by the ticket, nothing stored.
+        enabled, backoff_until = company.enabled, company.backoff_until
+        refusal = idle_answer(
+            enabled=enabled, backoff_until=backoff_until, has_work=True, now=tx.now()
+        )
+        if refusal is None:
+            self.exchange.requeue_uncertain_reads(tx, company.id)
+            has_work = tx.queue.has_work(company.id)
+            refusal = idle_answer(
+                enabled=enabled, backoff_until=backoff_until, has_work=has_work, now=tx.now()
             )
-            return [ticket, NONE]
-        self.exchange.requeue_uncertain_reads(tx, company.id)
-        if not tx.queue.has_work(company.id):
-            tx.sessions.create(
-                company_id=company.id,
-                ticket_hash=hashed,
-                state="refused",
-                idle_seconds=idle,
-                last_error=MSG_NONE,
-            )
-            return [ticket, NONE]
+        if refusal is not None:
+            return refusal
         session = tx.sessions.create(
             company_id=company.id, ticket_hash=hashed, state="open", idle_seconds=idle
         )
@@ -220,6 +223,7 @@ class QbwcService:
                 last_error="The session ended without closeConnection.",
             )
             released = release_in_flight(tx, self.exchange.handlers, old, company_id)
+            metrics.record_session("lost")
             tx.log.write(
                 company_id,
                 "session_lost",
@@ -249,7 +253,15 @@ class QbwcService:
         )
 
     def receive_response_xml(self, ticket: str, response: str, hresult: str, message: str) -> int:
-        return self.exchange.receive(ticket_hash(ticket), response, hresult, message)
+        hashed = ticket_hash(ticket)
+        try:
+            return self.exchange.receive(hashed, response, hresult, message)
+        except DatabaseUnavailable:
+            raise  # nothing can be recorded; the session is released once it is seen dead
+        except (DatabaseError, Conflict) as exc:
+            log.warning("an answer could not be stored: %s", exc.message)
+            with self.store.transaction() as tx:
+                return answer_not_stored(tx, self.exchange, hashed, exc.message)
 
     def connection_error(self, ticket: str, hresult: str, message: str) -> str:
         """Retry the bound company file a couple of times, then "done" (Guide p.69)."""
@@ -288,6 +300,9 @@ class QbwcService:
 
     def get_last_error(self, ticket: str) -> str:
         """ "NoOp" when we asked QBWC to wait, else the session's last error in words."""
+        words = refused_words(ticket)
+        if words is not None:
+            return words  # an idle answer's ticket: nothing was stored
         with self.store.transaction() as tx:
             session = tx.sessions.by_ticket_hash(ticket_hash(ticket))
             if session is None:
@@ -298,7 +313,12 @@ class QbwcService:
             return session.last_error
 
     def close_connection(self, ticket: str) -> str:
-        """End the session and answer a one-line summary ("Synced 12, 1 failed")."""
+        """End the session and answer a one-line summary ("Synced 12, 1 failed"). A failed
+        session postpones the company's next sign-ins (qbwc_server/polls.py); a good one
+        forgets earlier failures."""
+        words = refused_words(ticket)
+        if words is not None:
+            return words  # an idle answer's ticket: nothing was stored
         with self.store.transaction() as tx:
             session = tx.sessions.by_ticket_hash(ticket_hash(ticket))
             if session is None:
@@ -308,13 +328,17 @@ class QbwcService:
             if session.summary is not None:
                 return session.summary
             summary = _summary(session)
+            new_state = "closed" if session.state == "open" else session.state
             if session.company_id is not None:
                 release_in_flight(tx, self.exchange.handlers, session, session.company_id)
-                tx.companies.update(session.company_id, last_session_result=summary)
+                company = tx.companies.get(session.company_id)
+                failed = new_state == "failed"
+                changes = _session_end_changes(company, failed=failed, now=tx.now())
+                tx.companies.update(session.company_id, last_session_result=summary, **changes)
                 tx.log.write(session.company_id, "session_closed", summary, session_id=session.id)
-            new_state = "closed" if session.state == "open" else session.state
             tx.sessions.update(session.id, state=new_state, summary=summary)
-            return summary
+        metrics.record_session(new_state)
+        return summary
 
     # -- interactive mode (not used by qbwc-server; answered as the guide says) --------------
     def get_interactive_url(self, wc_ticket: str, session_id: str) -> str:

@@ -15,6 +15,7 @@ import io
 import ipaddress
 import logging
 import re
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -22,12 +23,16 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 from spyne import Application, Array, Fault, Integer32, ServiceBase, Unicode, rpc
+from spyne import const as spyne_const
 from spyne.protocol.soap import Soap11
 from spyne.server.wsgi import WsgiApplication
 
+from qbwc_server import metrics, soap_fast
+from qbwc_server.logs import DATABASE
 from qbwc_server.protocol import QbwcHandler
 from qbxml.errors import XmlParseError
 from qbxml.xmlparse import parse_xml
+from request_queue.errors import DatabaseUnavailable
 
 log = logging.getLogger("qbwc_server.soap")
 
@@ -68,6 +73,20 @@ _CLIENT_ADDRESS = "qbwc.client_address"  # the WSGI environ key the authenticate
 _WSDL_QUERY = re.compile(r"^(wsdl|singlewsdl)$", re.IGNORECASE)
 _INT32 = range(-(2**31), 2**31)
 _CHUNK = 1 << 20
+# Calls that never touch the database: their success says nothing about it.
+_NO_DATABASE = frozenset(
+    {
+        "serverVersion",
+        "clientVersion",
+        "getInteractiveURL",
+        "interactiveDone",
+        "interactiveRejected",
+    }
+)
+MSG_DATABASE = (
+    "qbwc-server cannot reach its database right now; nothing was changed. "
+    "The Web Connector will try again on its next scheduled run."
+)
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -91,17 +110,34 @@ def _i(name: str, value: int | None) -> int:
 
 
 def _call(op: str, fn: Callable[[], Any], *secrets: str | None) -> Any:
-    """Run one handler call; any exception is logged (secrets removed) and becomes a Fault."""
+    """Run one handler call, timed (qbwc_soap_call_seconds); an exception becomes a Fault.
+
+    An unreachable database is one Fault in words and at most one log line a minute
+    (logs.DATABASE); anything else is logged with its frames, and with its message unless
+    that quotes the password or ticket.
+    """
+    started = time.perf_counter()
     try:
-        return fn()
-    except Exception:
-        # The handler answers protocol errors itself; this is the last line of defence. The
-        # traceback's messages may quote the password or ticket: they are replaced first.
-        text = traceback.format_exc()
-        for secret in secrets:
-            text = text.replace(secret, "<redacted>") if secret else text
-        log.error("%s raised in the handler\n%s", op, text)
+        result = fn()
+    except DatabaseUnavailable as exc:
+        DATABASE.failed(exc.message)
+        raise Fault(faultcode="Server", faultstring=MSG_DATABASE) from None
+    except Exception as exc:
+        # The handler answers protocol errors itself; this is the last line of defence.
+        # Secrets are not replaced in the text (which characters vanished would tell a short
+        # one): a message that quotes one is left out, and the frames are code, not values.
+        words = "".join(traceback.format_exception_only(exc)).strip()
+        if any(secret and secret in words for secret in secrets):
+            words = f"{type(exc).__name__} (its message quoted a secret and is left out)"
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("%s raised in the handler: %s\n%s", op, words, frames)
         raise Fault(faultcode="Server", faultstring="Internal error") from None
+    else:
+        if op not in _NO_DATABASE:
+            DATABASE.answered()
+        return result
+    finally:
+        metrics.observe_call(op, time.perf_counter() - started)
 
 
 def _service(h: QbwcHandler) -> type[ServiceBase]:
@@ -353,9 +389,9 @@ def _codec(label: str) -> str | None:
         return None
 
 
-def _checked_body(body: bytes, environ: dict[str, Any]) -> bytes:
-    """The body as UTF-8 bytes declared UTF-8, once the hardened parser has read it without
-    finding a DTD or an entity; raises _Refused (with the Fault's words) otherwise.
+def _checked_body(body: bytes, environ: dict[str, Any]) -> tuple[bytes, etree._Element]:
+    """The body as UTF-8 bytes declared UTF-8, and its root, once the hardened parser has read
+    it without finding a DTD or an entity; raises _Refused (with the Fault's words) otherwise.
 
     spyne is handed exactly the bytes checked here, so no other reading of the encoding (a
     charset, a BOM, a declaration) can show its parser a document this check did not see.
@@ -383,23 +419,35 @@ def _checked_body(body: bytes, environ: dict[str, Any]) -> bytes:
     else:
         utf8 = _DECLARATION.sub(r"\1\2utf-8\2", text, count=1).encode("utf-8")
     try:
-        parse_xml(utf8, what="The request body")
+        tree = parse_xml(utf8, what="The request body")
     except XmlParseError as exc:
         if "DOCTYPE" in str(exc) or "entit" in str(exc).lower():
             raise _Refused("DTDs and entities are not allowed") from None
         raise _Refused("The request body is not well-formed XML") from None
-    return utf8
+    return utf8, tree
 
 
 def make_soap_app(
-    handler: QbwcHandler, *, public_url: str, max_body_bytes: int, trusted_proxies: str = ""
+    handler: QbwcHandler,
+    *,
+    public_url: str,
+    max_body_bytes: int,
+    trusted_proxies: str = "",
+    fast_calls: bool = True,
 ) -> WsgiApp:
     """The WSGI app for the Web Connector endpoint (mounted at /qbwc or at the root).
 
     ``trusted_proxies`` (QBWC_TRUSTED_PROXIES) lists the addresses or networks, comma
     separated, whose X-Forwarded-For header names the client; from any other peer it is ignored.
+    With ``fast_calls`` a plain authenticate or closeConnection is answered without spyne
+    (soap_fast.py); the answer is the same.
     """
     _silence_spyne_logs()
+    # spyne runs a full gc.collect() at the end of a call at most once a second (spyne/
+    # context.py, MethodContext.close, "to have file descriptors returned in a timely
+    # manner"): several ms of a busy worker's time spent for nothing, since this adapter
+    # reads bodies into memory and spyne opens no files. Python's own collector still runs.
+    spyne_const.MIN_GC_INTERVAL = float("inf")
     proxies = trusted_networks(trusted_proxies)
     application = Application(
         [_service(handler)],
@@ -429,7 +477,7 @@ def make_soap_app(
         if data is None:
             return _fault(start_response, "Client", f"The body is over {max_body_bytes} bytes")
         try:
-            data = _checked_body(data, environ)
+            data, root = _checked_body(data, environ)
         except _Refused as refusal:
             log.info("refused a request before parsing: %s", refusal)
             return _fault(start_response, "Client", str(refusal))
@@ -438,9 +486,41 @@ def make_soap_app(
         environ["CONTENT_TYPE"] = "text/xml; charset=utf-8"
         environ.pop("HTTP_CONTENT_ENCODING", None)
         environ[_CLIENT_ADDRESS] = client_address(environ, proxies)
+        call = soap_fast.plain_call(root) if fast_calls else None
+        if call is not None:
+            return _fast_answer(handler, call, environ[_CLIENT_ADDRESS], start_response)
         return _spyne_or_fault(spyne_app, environ, start_response)
 
     return app
+
+
+def _fast_answer(
+    h: QbwcHandler,
+    call: tuple[str, dict[str, str]],
+    address: str,
+    start_response: StartResponse,
+) -> list[bytes]:
+    """authenticate or closeConnection without spyne (soap_fast.py): the handler is called
+    through _call as spyne's methods call it, and a Fault is written as spyne writes it."""
+    op, values = call
+    try:
+        if op == "authenticate":
+            user, password = values["strUserName"], values["strPassword"]
+            fn = lambda: [_s(v) for v in h.authenticate(user, password, client_address=address)]  # noqa: E731
+            result: str | list[str] = list(_call(op, fn, password))
+        else:
+            ticket = values["ticket"]
+            result = _s(_call(op, lambda: h.close_connection(ticket), ticket))
+        body = soap_fast.answer(op, result)
+    except Fault as exc:
+        log.info("answered a SOAP Fault (soap11env:%s)", exc.faultcode)
+        body = soap_fast.fault(exc.faultcode, exc.faultstring)
+        return _answer(start_response, "500 Internal Server Error", body)
+    except ValueError:  # a control character in the answer: XML cannot carry it
+        log.error("%s: the handler's answer holds characters XML cannot carry", op)
+        body = soap_fast.fault("Server", "Internal error")
+        return _answer(start_response, "500 Internal Server Error", body)
+    return _answer(start_response, "200 OK", body)
 
 
 def _spyne_or_fault(

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-NoteKind = Literal["truncated", "replaced"]
+Change = Literal["truncated", "replaced"]
 
 # QuickBooks Desktop (US) stores text in Windows-1252. Anything else is transliterated where a
 # plain form exists (é stays, "ﬁ" becomes "fi", "—" becomes "-") and replaced by "?" otherwise.
@@ -44,7 +44,7 @@ class FieldNote:
     """One value that had to change to fit QuickBooks: where, how, before and after."""
 
     path: str
-    kind: NoteKind
+    change: Change
     original: str
     result: str
 

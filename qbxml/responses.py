@@ -24,6 +24,9 @@ from qbxml.xmlparse import parse_xml
 _T = TypeVar("_T")
 _SEVERITIES = {"info": "Info", "warn": "Warn", "warning": "Warn", "error": "Error"}
 NO_MATCH_CODES = frozenset({1, 500})
+# The longest QuickBooks ids accepted from an answer: the columns they are stored in
+# (QuickBooks' own IDTYPE is 36 characters and EditSequence 16; the builders send no more).
+STORED_ID_MAX = {"ListID": 60, "TxnID": 60, "EditSequence": 40}
 
 
 @dataclass(frozen=True)
@@ -142,13 +145,19 @@ def _children(element: etree._Element) -> list[etree._Element]:
 
 
 def _error_recovery(element: etree._Element) -> ErrorRecovery:
+    # Read as given (no id length check): it belongs to the whole message set, and whoever
+    # stores one of its ids checks it then, for that one request.
+    def raw(name: str) -> str | None:
+        child = _child(element, name)
+        return None if child is None else child.text or ""
+
     return ErrorRecovery(
-        list_id=text_of(element, "ListID"),
-        owner_id=text_of(element, "OwnerID"),
-        txn_id=text_of(element, "TxnID"),
+        list_id=raw("ListID"),
+        owner_id=raw("OwnerID"),
+        txn_id=raw("TxnID"),
         txn_number=int_of(element, "TxnNumber"),
-        edit_sequence=text_of(element, "EditSequence"),
-        external_guid=text_of(element, "ExternalGUID"),
+        edit_sequence=raw("EditSequence"),
+        external_guid=raw("ExternalGUID"),
     )
 
 
@@ -213,13 +222,8 @@ def parse_response(text: str | bytes) -> ResponseSet:
 
 
 def _child(element: etree._Element, path: str) -> etree._Element | None:
-    node = element
-    for part in path.split("/"):
-        found = next((c for c in _children(node) if c.tag == part), None)
-        if found is None:
-            return None
-        node = found
-    return node
+    """The first child at ``path`` ("Name", "BillAddress/City"), found by lxml in C."""
+    return element.find(path)
 
 
 def _typed(element: etree._Element, path: str, parse: Callable[..., _T | None]) -> _T | None:
@@ -230,11 +234,23 @@ def _typed(element: etree._Element, path: str, parse: Callable[..., _T | None]) 
 
 
 def text_of(element: etree._Element, path: str) -> str | None:
-    """The text of child ``path`` ("Name", "BillAddress/City"); "" when empty, None if absent."""
+    """The text of child ``path`` ("Name", "BillAddress/City"); "" when empty, None if absent.
+
+    QuickBooks ids are stored as they come (ListID/TxnID in 60 characters, EditSequence in
+    40): a longer one raises ResponseError naming the field, so the request it answers fails
+    with that reason instead of the database refusing the whole answer.
+    """
     child = _child(element, path)
     if child is None:
         return None
-    return child.text or ""
+    text = child.text or ""
+    longest = STORED_ID_MAX.get(path.rpartition("/")[2])
+    if longest is not None and len(text) > longest:
+        raise ResponseError(
+            f"{element.tag}/{path} is {len(text)} characters long; a QuickBooks "
+            f"{path.rpartition('/')[2]} has at most {longest}"
+        )
+    return text
 
 
 def texts_of(element: etree._Element, name: str) -> tuple[str, ...]:

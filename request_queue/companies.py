@@ -126,6 +126,16 @@ class Throttle:
         if row is not None:
             self._s.delete(row)
 
+    def clear_user(self, username: str) -> int:
+        """Forget every failure of ``username`` from every address (an admin's unlock);
+        return how many (address, user name) rows went."""
+        result = self._s.execute(
+            delete(LoginThrottle)
+            .where(LoginThrottle.username == username)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     def purge(self, *, older_than_seconds: int, limit: int = 1000) -> int:
         """Delete up to ``limit`` rows untouched for ``older_than_seconds`` and not locked;
         return how many went."""

@@ -7,15 +7,41 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
-from request_queue.errors import Conflict, DatabaseError
+from request_queue.errors import Conflict, DatabaseError, DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def make_engine(url: str) -> Engine:
+    """An engine for ``url`` (DatabaseError, in words and without the URL, which may hold a
+    password, when the URL is malformed or names a driver that is not installed)."""
+    unusable = DatabaseError(
+        "the database URL is not one qbwc-server can use; give sqlite:///path/qbwc.db "
+        "or postgresql://user@host/dbname"
+    )
+    if url.partition(":")[0].partition("+")[0] not in ("sqlite", "postgresql"):
+        raise unusable
+    try:
+        return _engine(url)
+    except ArgumentError:
+        raise unusable from None
+    except ImportError as exc:
+        raise DatabaseError(
+            f"the database driver is not installed ({exc.name or exc}); "
+            "install qbwc-server with bash scripts/setup.sh"
+        ) from None
+
+
+def _engine(url: str) -> Engine:
     """An engine for ``url``; for SQLite, every transaction takes the write lock up front.
 
     pysqlite's own transaction handling is turned off and each transaction starts with
@@ -63,6 +89,27 @@ def _described(exc: SQLAlchemyError) -> str:
     return f"{name}: {first}" if first else name
 
 
+def _unreachable(exc: SQLAlchemyError) -> bool:
+    """A failure to reach the server (refused, reset, shut down), not one of the statement:
+    psycopg raises its OperationalError for both, so the first words tell them apart."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).lower()
+    return any(words in text for words in _UNREACHABLE)
+
+
+_UNREACHABLE = (
+    "connection failed",
+    "connection refused",
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "could not connect",
+    "the database system is",  # starting up / shutting down / in recovery mode
+    "consuming input failed",
+    "ssl syscall",
+)
+
+
 class Database:
     """An engine and a session factory; ``transaction()`` is the only way in."""
 
@@ -86,6 +133,10 @@ class Database:
             # "from None": a logged traceback would print the cause, and with it the values.
             message = f"the change conflicts with existing data ({_described(exc)})"
             raise Conflict(message) from None
+        except (OperationalError, InterfaceError) as exc:
+            if exc.connection_invalidated or _unreachable(exc):
+                raise DatabaseUnavailable(f"database unavailable ({_described(exc)})") from None
+            raise DatabaseError(f"database error ({_described(exc)})") from None
         except SQLAlchemyError as exc:
             raise DatabaseError(f"database error ({_described(exc)})") from None
         finally:

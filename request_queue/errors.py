@@ -20,6 +20,18 @@ class DatabaseError(StoreError):
     code = "database_error"
 
 
+class DatabaseUnavailable(DatabaseError):
+    """The database cannot be reached (connection refused or lost): nothing was changed."""
+
+    code = "database_unavailable"
+
+
+class NotInitialized(StoreError):
+    """The database does not exist yet, or its schema is older than this code: run init."""
+
+    code = "not_initialized"
+
+
 class Conflict(StoreError):
     """A unique value (a user name, a link) is already taken."""
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from request_queue.models import LogEntry
@@ -51,6 +51,29 @@ class Logbook:
                 details=details,
             )
         )
+
+    def write_many(self, entries: list[dict[str, Any]]) -> None:
+        """Write many entries in one INSERT; each is the keyword arguments of ``write`` plus
+        ``company_id``, ``event`` and ``message``."""
+        if not entries:
+            return
+        now = self._now()
+        rows = [
+            {
+                "company_id": e["company_id"],
+                "at": now,
+                "level": e.get("level", "info"),
+                "event": e["event"],
+                "message": e["message"],
+                "record_kind": e.get("record_kind"),
+                "record_id": e.get("record_id"),
+                "request_id": e.get("request_id"),
+                "session_id": e.get("session_id"),
+                "details": e.get("details"),
+            }
+            for e in entries
+        ]
+        self._s.execute(insert(LogEntry), rows)
 
     def read(
         self,

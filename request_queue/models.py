@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -70,6 +71,12 @@ class Company(Base):
     last_session_result: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The last event seq taken (request_queue/events.py): the per-company feed counter.
+    event_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Sessions that ended failed in a row, and until when sign-ins are postponed because of
+    # them (qbwc_server/polls.py: the Web Connector is told to come back later).
+    failed_sessions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    backoff_until: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class LoginThrottle(Base):
@@ -87,6 +94,33 @@ class LoginThrottle(Base):
     updated_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_login_throttle_updated", "updated_at"),)
+
+
+class AdminAccount(Base):
+    """A person who signs in to the /admin/ pages (password as a salted PBKDF2 hash)."""
+
+    __tablename__ = "admin_accounts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AdminSession(Base):
+    """A signed-in admin: the cookie's session id is kept only as its SHA-256."""
+
+    __tablename__ = "admin_sessions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("admin_accounts.id"))
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    # A one-time notice shown on the next page (after a form's redirect).
+    flash: Mapped[str | None] = mapped_column(Text, default=None)
+
+    __table_args__ = (Index("ix_admin_sessions_expires", "expires_at"),)
 
 
 class QbwcSession(Base):
@@ -114,6 +148,10 @@ class QbwcSession(Base):
     summary: Mapped[str | None] = mapped_column(Text, default=None)
 
     __table_args__ = (Index("ix_sessions_company_state", "company_id", "state"),)
+
+
+# The partial claim index's condition; queries that use the index repeat it literally.
+QUEUED_PREDICATE = "state = 'queued'"
 
 
 class QueuedRequest(Base):
@@ -146,12 +184,38 @@ class QueuedRequest(Base):
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (
-        # The claim: this company's queued requests that are due, oldest first.
-        Index("ix_requests_claim", "company_id", "state", "not_before", "id"),
+        # The claim: this company's queued requests, due first (partial: no finished
+        # history in it). Serves the filter and the ORDER BY not_before, id (request_queue/
+        # queue_sql.py says why not ORDER BY id alone).
+        Index(
+            "ix_requests_queued",
+            "company_id",
+            "not_before",
+            "id",
+            sqlite_where=text(QUEUED_PREDICATE),
+            postgresql_where=text(QUEUED_PREDICATE),
+        ),
         Index("ix_requests_session", "session_id", "state"),
         Index("ix_requests_record", "company_id", "record_kind", "record_id"),
         Index("ix_requests_state", "company_id", "state", "entity", "record_id"),
     )
+
+
+class QueueCount(Base):
+    """A company's requests per state, kept by the queue as states change (request_queue/
+    tally.py), so progress is read from one row instead of counting the requests."""
+
+    __tablename__ = "queue_counts"
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id"), primary_key=True, autoincrement=False
+    )
+    queued: Mapped[int] = mapped_column(BigInteger, default=0)
+    sent: Mapped[int] = mapped_column(BigInteger, default=0)
+    done: Mapped[int] = mapped_column(BigInteger, default=0)
+    failed: Mapped[int] = mapped_column(BigInteger, default=0)
+    uncertain: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolved: Mapped[int] = mapped_column(BigInteger, default=0)
+    cancelled: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class RequestDependency(Base):
@@ -211,6 +275,17 @@ class Record(Base):
     )
 
 
+class ImportWatermark(Base):
+    """Where the last complete import of one kind got to, in QuickBooks' clock: the next
+    import of that kind asks only for objects modified from ``modified_since`` on."""
+
+    __tablename__ = "import_watermarks"
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    modified_since: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class LogEntry(Base):
     """What happened: one line per event, per record and request where they apply."""
 
@@ -233,6 +308,25 @@ class LogEntry(Base):
     )
 
 
+class Event(Base):
+    """One entry of a company's event feed; ``seq`` is gap-free and commit-ordered per company
+    (request_queue/events.py says how)."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]
+    event: Mapped[str] = mapped_column(String(40))
+    record_kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(200))
+    qb_id: Mapped[str | None] = mapped_column(String(60), default=None)
+    details: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+
+    # The unique constraint is also the index of the feed's read (company_id, seq > cursor).
+    __table_args__ = (UniqueConstraint("company_id", "seq", name="uq_events_seq"),)
+
+
 class ApiToken(Base):
     """A bearer token for the HTTP API, stored as a SHA-256 of the token."""
 
@@ -244,3 +338,5 @@ class ApiToken(Base):
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The one company this token reaches; None: every company.
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), default=None)

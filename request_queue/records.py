@@ -17,9 +17,46 @@ from request_queue.rows import LinkRow, RecordRow, to_row
 class Records:
     """Operations on records and links within one transaction."""
 
-    def __init__(self, session: Session, clock: Callable[[], datetime]) -> None:
+    def __init__(self, session: Session, clock: Callable[[], datetime], dialect: str = "") -> None:
         self._s = session
         self._now = clock
+        self._dialect = dialect
+
+    def upsert_many(self, company_id: int, records: list[dict[str, Any]]) -> None:
+        """Create or replace many records in a few statements (INSERT .. ON CONFLICT DO UPDATE
+        on (company_id, kind, record_id)); each dict has kind, record_id, origin and data. An
+        existing record keeps its origin."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        now = self._now()
+        rows = [
+            {
+                "company_id": company_id,
+                "kind": r["kind"],
+                "record_id": r["record_id"],
+                "origin": r["origin"],
+                "data": r["data"],
+                "updated_at": now,
+                "project_id": r["data"].get("project_id") if r["kind"] != "project" else None,
+            }
+            for r in records
+        ]
+        if not rows:
+            return
+        statement: Any = insert(Record)
+        statement = statement.on_conflict_do_update(
+            index_elements=["company_id", "kind", "record_id"],
+            set_={c: statement.excluded[c] for c in ("data", "updated_at", "project_id")},
+        )
+        self._s.execute(statement, rows)
+
+    def link_many(self, company_id: int, links: list[dict[str, Any]]) -> None:
+        """Write many links at once (see ``upsert_links``); ``links`` are dicts of kind,
+        app_id, role and the LINK_COLUMNS but last_synced_at, which is now."""
+        now = self._now()
+        rows = [{"company_id": company_id, **link, "last_synced_at": now} for link in links]
+        upsert_links(self._s, self._dialect, rows)
 
     def upsert(
         self, company_id: int, kind: str, record_id: str, *, origin: str, data: dict[str, Any]
@@ -234,3 +271,30 @@ class Records:
             query = query.where(tuple_(Link.kind, Link.app_id, Link.role) > after)
         query = query.order_by(Link.kind, Link.app_id, Link.role).limit(limit)
         return [to_row(LinkRow, r) for r in self._s.scalars(query)]
+
+
+LINK_COLUMNS = (
+    "qb_id",
+    "edit_sequence",
+    "full_name",
+    "qb_time_modified",
+    "content_hash",
+    "name_suffix",
+    "last_synced_at",
+)
+
+
+def upsert_links(session: Session, dialect: str, rows: list[dict[str, Any]]) -> None:
+    """Insert or refresh many links in a few statements: INSERT .. ON CONFLICT DO UPDATE on
+    (company_id, kind, app_id, role). Each row has every Link column but the id."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    if not rows:
+        return
+    statement: Any = insert(Link)
+    statement = statement.on_conflict_do_update(
+        index_elements=["company_id", "kind", "app_id", "role"],
+        set_={name: statement.excluded[name] for name in LINK_COLUMNS},
+    )
+    session.execute(statement, rows)  # one cached statement, sent in multi-row batches

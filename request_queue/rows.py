@@ -23,6 +23,8 @@ class CompanyRow:
     last_session_at: datetime | None
     last_session_result: str | None
     created_at: datetime
+    failed_sessions: int = 0  # sessions that ended failed in a row
+    backoff_until: datetime | None = None  # sign-ins are postponed until then
 
 
 @dataclass(frozen=True)

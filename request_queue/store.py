@@ -6,8 +6,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from request_queue.admins import Admins
 from request_queue.companies import Companies, Throttle
 from request_queue.db import Database
+from request_queue.events import Events
+from request_queue.imports import ImportData
 from request_queue.logbook import Logbook
 from request_queue.queue import Queue
 from request_queue.records import Records
@@ -29,11 +32,14 @@ class Tx:
         assert isinstance(db_session, Session)
         self.companies = Companies(db_session, clock)
         self.throttle = Throttle(db_session, clock)
+        self.admins = Admins(db_session, clock)
         self.sessions = Sessions(db_session, clock)
         self.queue = Queue(db_session, clock, dialect)
-        self.records = Records(db_session, clock)
+        self.records = Records(db_session, clock, dialect)
         self.log = Logbook(db_session, clock)
         self.tokens = Tokens(db_session, clock)
+        self.events = Events(db_session, clock)
+        self.imports = ImportData(db_session, clock, dialect)
         self.now = clock
 
 

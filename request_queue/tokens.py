@@ -1,4 +1,5 @@
-"""API tokens: created with a role, looked up by hash, never stored in the clear."""
+"""API tokens: created with a role (and maybe one company), looked up by hash, listed,
+revoked; never stored in the clear."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from request_queue.errors import NotFound
 from request_queue.models import ApiToken
 
 ROLES = ("admin", "staff")
@@ -22,6 +24,7 @@ class TokenRow:
     created_at: datetime
     last_used_at: datetime | None
     revoked: bool
+    company_id: int | None = None  # the one company it reaches; None: every company
 
 
 class Tokens:
@@ -31,10 +34,18 @@ class Tokens:
         self._s = session
         self._now = clock
 
-    def create(self, *, name: str, role: str, token_hash: str) -> TokenRow:
+    def create(
+        self, *, name: str, role: str, token_hash: str, company_id: int | None = None
+    ) -> TokenRow:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
-        row = ApiToken(name=name, role=role, token_hash=token_hash, created_at=self._now())
+        row = ApiToken(
+            name=name,
+            role=role,
+            token_hash=token_hash,
+            created_at=self._now(),
+            company_id=company_id,
+        )
         self._s.add(row)
         self._s.flush()
         return _row(row)
@@ -51,6 +62,27 @@ class Tokens:
         )
         return _row(row)
 
+    def all(self) -> list[TokenRow]:
+        """Every token, revoked ones too, oldest first."""
+        return [_row(r) for r in self._s.scalars(select(ApiToken).order_by(ApiToken.id))]
+
+    def revoke(self, token_id: int) -> TokenRow:
+        """Revoke a token for good (NotFound when there is no such token)."""
+        row = self._s.get(ApiToken, token_id)
+        if row is None:
+            raise NotFound(f"no token {token_id}")
+        row.revoked = True
+        self._s.flush()
+        return _row(row)
+
 
 def _row(row: ApiToken) -> TokenRow:
-    return TokenRow(row.id, row.name, row.role, row.created_at, row.last_used_at, row.revoked)
+    return TokenRow(
+        row.id,
+        row.name,
+        row.role,
+        row.created_at,
+        row.last_used_at,
+        row.revoked,
+        row.company_id,
+    )

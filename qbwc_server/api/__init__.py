@@ -15,8 +15,20 @@ from werkzeug.exceptions import NotFound as NoRoute
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from qbwc_server.api import companies, links, log, qwc, records, requests, syncs
+from qbwc_server.api import (
+    bills,
+    companies,
+    events,
+    links,
+    log,
+    openapi,
+    qwc,
+    records,
+    requests,
+    syncs,
+)
 from qbwc_server.api.errors import ApiError, error_response
+from qbwc_server.api.scope import check_scope
 from qbwc_server.bounded_read import BodyReadTimeout
 from qbwc_server.config import Settings
 from qbwc_server.errors import NotFound, Refused, UsageError
@@ -46,13 +58,19 @@ ROUTES: list[tuple[str, str, Handler]] = [
     (C + "/sync-jobs", "POST", syncs.sync_job),
     (C + "/syncs", "POST", syncs.sync_record),
     (C + "/imports", "POST", syncs.queue_import),
+    (C + "/bill-candidates", "GET", bills.candidates),
+    (C + "/bill-imports", "POST", bills.imports),
     (C + "/requests", "GET", requests.index),
     (C + "/requests/<int:rid>/retry", "POST", requests.retry),
     (C + "/requests/<int:rid>/cancel", "POST", requests.cancel),
     (C + "/links", "GET", links.index),
     (C + "/log", "GET", log.index),
+    (C + "/events", "GET", events.index),
     (C + "/qwc", "GET", qwc.download),
+    ("/api/v1/openapi.json", "GET", openapi.document),
 ]
+#: Handlers that need no token.
+PUBLIC: set[Handler] = {openapi.document}
 
 
 def _invalid(exc: RecordInvalid) -> Response:
@@ -67,6 +85,7 @@ class Api:
         self.settings = settings
         self.store = store
         self.ops = Operations(store, settings)
+        self.routes = ROUTES
         self.urls = Map(
             [Rule(path, endpoint=handler, methods=[method]) for path, method, handler in ROUTES],
             merge_slashes=False,
@@ -92,12 +111,15 @@ class Api:
         except NoRoute:
             return error_response(404, "not_found", f"no API endpoint {request.path}")
         except MethodNotAllowed as exc:
-            return error_response(
+            allowed = sorted(exc.valid_methods or [])
+            response = error_response(
                 405,
                 "method_not_allowed",
                 f"{request.method} is not allowed on {request.path}",
-                {"allowed": sorted(exc.valid_methods or [])},
+                {"allowed": allowed},
             )
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
         except HTTPException as exc:
             return error_response(exc.code or 400, "http_error", exc.description or "bad request")
         except BodyReadTimeout:
@@ -109,7 +131,12 @@ class Api:
     def _dispatch(self, request: Request) -> Response:
         adapter = self.urls.bind_to_environ(request.environ)
         handler, values = adapter.match()
+        if handler in PUBLIC:
+            public: Response = handler(self, request, None, **values)
+            return public
         token = self._token(request)
+        check_scope(self, token, values)
+        openapi.check_query(handler, request)
         response: Response = handler(self, request, token, **values)
         return response
 

@@ -42,7 +42,8 @@ def sync_record(api: Api, request: Request, token: TokenRow, cid: str) -> Respon
 
 
 def queue_import(api: Api, request: Request, token: TokenRow, cid: str) -> Response:
-    """POST /companies/<cid>/imports {"kind"}: import one QuickBooks list -> 202."""
-    body = string_fields(read_object(request), ("kind",))
-    req = api.ops.syncs.queue_import(cid, body["kind"])
+    """POST /companies/<cid>/imports {"kind", "project_id"?}: import one QuickBooks list (or,
+    with kind "bills" and a project, the project's bill candidates) -> 202."""
+    body = string_fields(read_object(request), ("kind",), ("project_id",))
+    req = api.ops.syncs.queue_import(cid, body["kind"], project_id=body.get("project_id"))
     return json_response({"queued": [request_json(req)]}, 202)

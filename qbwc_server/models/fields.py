@@ -12,8 +12,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 #: Shared by every model: unknown fields are errors, nothing is coerced.
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -26,6 +34,19 @@ _MONEY = re.compile(r"[0-9]{1,13}(\.[0-9]{1,2})?")
 _QUANTITY = re.compile(r"[0-9]{1,13}(\.[0-9]{1,5})?")
 _PERCENT = re.compile(r"[0-9]{1,3}(\.[0-9]{1,5})?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+# The same rules as JSON Schema patterns (for the OpenAPI document; Python's re and
+# ECMA-262 read them alike). SPACE is what str.strip() strips (str.isspace).
+_CTRL = r"\x00-\x1f\x7f-\x9f"
+_SPACE = r"\x20\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: A string without control characters.
+SINGLE_LINE_PATTERN = f"^[^{_CTRL}]*$"
+#: A string without control characters other than TAB, LF and CR.
+MULTI_LINE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+#: Without control characters and with something left after stripping spaces.
+NOT_BLANK_PATTERN = f"^[^{_CTRL}]*[^{_CTRL}{_SPACE}][^{_CTRL}]*$"
+#: Without control characters and without a space at either end.
+TRIMMED_PATTERN = f"^[^{_CTRL}{_SPACE}](?:[^{_CTRL}]*[^{_CTRL}{_SPACE}])?$"
 
 
 def json_type(value: object) -> str:
@@ -144,28 +165,63 @@ def _reject_null(value: object) -> object:
     return value
 
 
+class _NotNull:
+    """Annotation for partial updates: rejects ``null``, and the JSON Schema says so (the
+    type stays ``X | None`` only so that "not sent" can be ``None``)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: object, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(_reject_null, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        value = handler(schema)
+        options = [o for o in value.get("anyOf", []) if o != {"type": "null"}]
+        if len(options) == 1 and "anyOf" in value:
+            rest = {k: v for k, v in value.items() if k != "anyOf"}
+            return {**options[0], **rest}
+        return value
+
+
 #: For partial updates: the key may be left out, but not sent as ``null``.
-NotNull = BeforeValidator(_reject_null)
+NotNull = _NotNull()
 
 #: A required name, number or title: 1..200 characters after stripping.
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    Field(json_schema_extra={"pattern": NOT_BLANK_PATTERN}),
     BeforeValidator(single_line),
 ]
 #: Optional short text (names, email, phone, reference, initials): up to 200 characters.
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), BeforeValidator(single_line)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    Field(json_schema_extra={"pattern": SINGLE_LINE_PATTERN}),
+    BeforeValidator(single_line),
 ]
 #: An address line: up to 500 characters.
 AddressLine = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=500), BeforeValidator(single_line)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500),
+    Field(json_schema_extra={"pattern": SINGLE_LINE_PATTERN}),
+    BeforeValidator(single_line),
 ]
 #: A memo or description: up to 4000 characters; TAB, LF and CR allowed; not stripped.
-LongText = Annotated[str, StringConstraints(max_length=4000), BeforeValidator(multi_line)]
+LongText = Annotated[
+    str,
+    StringConstraints(max_length=4000),
+    Field(json_schema_extra={"pattern": MULTI_LINE_PATTERN}),
+    BeforeValidator(multi_line),
+]
 #: The id of another record: 1..200 characters, kept exactly as given.
 RefId = Annotated[
-    str, StringConstraints(min_length=1, max_length=200), BeforeValidator(single_line)
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    Field(json_schema_extra={"pattern": SINGLE_LINE_PATTERN}),
+    BeforeValidator(single_line),
 ]
 #: Money: a non-negative decimal string, normalized to two decimals ("5" -> "5.00").
 Money = Annotated[
@@ -176,10 +232,27 @@ Quantity = Annotated[
     str, Field(json_schema_extra={"pattern": f"^{_QUANTITY.pattern}$"}), BeforeValidator(_quantity)
 ]
 #: A percentage: a decimal string from 0 to 100.
-Percent = Annotated[str, BeforeValidator(_percent)]
+Percent = Annotated[
+    str,
+    Field(
+        json_schema_extra={
+            "pattern": r"^(?:(?:[0-9]{1,2}|0[0-9]{2})(?:\.[0-9]{1,5})?|100(?:\.0{1,5})?)$"
+        }
+    ),
+    BeforeValidator(_percent),
+]
 #: A calendar date written ``YYYY-MM-DD``.
 Day = Annotated[date, BeforeValidator(_date)]
 #: An ISO-8601 date-time with a timezone.
 Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
-#: A whole number of days, 0..999.
-DayCount = Annotated[int, Field(ge=0, le=999)]
+
+
+def _whole(value: object) -> object:
+    """A JSON number with no fraction as an int: to JSON (and JSON Schema) 30.0 is 30."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: A whole number of days, 0..999 (30.0 is 30; 30.5 is an error).
+DayCount = Annotated[int, Field(ge=0, le=999), BeforeValidator(_whole)]

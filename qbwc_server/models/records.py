@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from qbwc_server.models.fields import (
@@ -166,6 +166,16 @@ class Payment(Record):
 
 class BillLine(Record):
     """One line of a bill: charged to an account or to an item, never both."""
+
+    model_config = ConfigDict(
+        **STRICT,
+        json_schema_extra={
+            "oneOf": [
+                {"required": [key], "properties": {key: {"type": "string"}}}
+                for key in ("account_id", "item_id")
+            ]
+        },
+    )
 
     account_id: RefId | None = None
     item_id: RefId | None = None

@@ -9,10 +9,19 @@ from __future__ import annotations
 from string import Formatter
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from qbwc_server.models.fields import STRICT, Day, Name, NotNull, RefId, single_line
+from qbwc_server.models.fields import (
+    SINGLE_LINE_PATTERN,
+    STRICT,
+    TRIMMED_PATTERN,
+    Day,
+    Name,
+    NotNull,
+    RefId,
+    single_line,
+)
 
 CUSTOMER_NAME_PLACEHOLDERS = ("first_name", "last_name", "company_name")
 JOB_NAME_PLACEHOLDERS = ("number", "address", "name")
@@ -45,6 +54,17 @@ def _check_format(value: object, allowed: tuple[str, ...]) -> object:
     return value
 
 
+def _template_schema(what: str, allowed: tuple[str, ...]) -> dict[str, str]:
+    """How the JSON Schema names a name template: as the string format ``<what>-template``
+    (a pattern for it, with the length limit, makes schema-driven generators crawl)."""
+    hint = ", ".join("{" + name + "}" for name in allowed)
+    return {
+        "format": f"{what}-template",
+        "description": f"Text with at least one of {hint}; {{{{ and }}}} stand for braces; "
+        "no other braces and no control characters.",
+    }
+
+
 def _customer_format(value: object) -> object:
     return _check_format(value, CUSTOMER_NAME_PLACEHOLDERS)
 
@@ -54,10 +74,20 @@ def _job_format(value: object) -> object:
 
 
 CustomerNameFormat = Annotated[
-    str, StringConstraints(max_length=200), BeforeValidator(_customer_format)
+    str,
+    StringConstraints(max_length=200),
+    Field(json_schema_extra=_template_schema("customer-name", CUSTOMER_NAME_PLACEHOLDERS)),
+    BeforeValidator(_customer_format),
 ]
-JobNameFormat = Annotated[str, StringConstraints(max_length=200), BeforeValidator(_job_format)]
+JobNameFormat = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    Field(json_schema_extra=_template_schema("job-name", JOB_NAME_PLACEHOLDERS)),
+    BeforeValidator(_job_format),
+]
 SyncType = Literal["manual", "automatic"]
+#: How often the Web Connector polls, in seconds (the .qwc's RunEveryNSeconds, "Real Time").
+PollSeconds = Annotated[int, Field(ge=10, le=3600)]
 ExpenseExportStatus = Literal["paid", "paid_and_approved"]
 
 
@@ -82,13 +112,15 @@ class CompanySettings(BaseModel):
     #: An account record id or an account FullName; None = QuickBooks' default.
     payment_ar_account: RefId | None = None
     expense_export_status: ExpenseExportStatus = "paid"
+    #: None: the .qwc says RunEveryNMinutes; a number: RunEveryNSeconds (qbwc_server/qwc.py).
+    poll_seconds: PollSeconds | None = None
 
 
 class SettingsUpdate(BaseModel):
     """A partial settings update: same fields and rules, none required.
 
     ``None`` means "not sent"; an explicit ``null`` is accepted only where the setting itself
-    may be null (``sync_contracts_after``, ``payment_ar_account``).
+    may be null (``sync_contracts_after``, ``payment_ar_account``, ``poll_seconds``).
     """
 
     model_config = STRICT
@@ -108,6 +140,7 @@ class SettingsUpdate(BaseModel):
     job_name_format: Annotated[JobNameFormat | None, NotNull] = None
     payment_ar_account: RefId | None = None
     expense_export_status: Annotated[ExpenseExportStatus | None, NotNull] = None
+    poll_seconds: PollSeconds | None = None
 
 
 def _username(value: object) -> object:
@@ -119,11 +152,17 @@ def _username(value: object) -> object:
 
 #: A QBWC user name: 1..200 characters, no control characters, no surrounding spaces.
 QbwcUsername = Annotated[
-    str, StringConstraints(min_length=1, max_length=200), BeforeValidator(_username)
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    Field(json_schema_extra={"pattern": TRIMMED_PATTERN}),
+    BeforeValidator(_username),
 ]
 #: A QBWC password: 8..200 characters without control characters, kept exactly as typed.
 QbwcPassword = Annotated[
-    str, StringConstraints(min_length=8, max_length=200), BeforeValidator(single_line)
+    str,
+    StringConstraints(min_length=8, max_length=200),
+    Field(json_schema_extra={"pattern": SINGLE_LINE_PATTERN}),
+    BeforeValidator(single_line),
 ]
 
 
@@ -134,7 +173,8 @@ class CompanyCreate(BaseModel):
 
     name: Name
     qbwc_username: QbwcUsername
-    qbwc_password: QbwcPassword
+    #: Not sent: the server generates one (192 random bits), returned once.
+    qbwc_password: Annotated[QbwcPassword | None, NotNull] = None
     settings: SettingsUpdate | None = None
     enabled: Annotated[bool | None, NotNull] = None
 

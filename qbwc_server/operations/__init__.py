@@ -2,13 +2,17 @@
 nothing below them. No business rule lives in an interface.
 
 ``Operations(store, settings)`` groups them by subject: companies, records, syncs (Sync Job,
-one record, imports) and the queue (requests, retry, cancel, links, log).
+one record, imports), the queue (requests, retry, cancel, links, log) and access (API
+tokens, unlocking a user name), and admins (the /admin/ pages' accounts and sessions).
 """
 
 from __future__ import annotations
 
 from qbwc_server.config import Settings
+from qbwc_server.operations.access import Access
+from qbwc_server.operations.admins import AdminOps
 from qbwc_server.operations.companies import Companies
+from qbwc_server.operations.events import EventOps
 from qbwc_server.operations.queue import QueueOps
 from qbwc_server.operations.records import RecordOps
 from qbwc_server.operations.syncs import Syncs
@@ -25,6 +29,9 @@ class Operations:
         self.records = RecordOps(store, settings)
         self.syncs = Syncs(store, settings)
         self.queue = QueueOps(store, settings)
+        self.access = Access(store, settings)
+        self.admins = AdminOps(store, settings)
+        self.events = EventOps(store, settings)
 
 
 __all__ = ["Operations"]

@@ -4,14 +4,17 @@ find, list, and change settings, name or password, or pause it."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from qbwc_server.config import Settings
 from qbwc_server.errors import NotFound
 from qbwc_server.models import default_settings, merge_settings
 from qbwc_server.models.settings import CompanyCreate, CompanyPatch
-from qbwc_server.models.validation import validate_model
-from qbwc_server.secrets import hash_password
+from qbwc_server.models.validation import FieldError, RecordInvalid, validate_model
+from qbwc_server.qwc import DEFAULT_RUN_EVERY_MINUTES
+from qbwc_server.secrets import generate_password, hash_generated, hash_password
 from request_queue.errors import NotFound as StoreNotFound
 from request_queue.rows import CompanyRow
 from request_queue.store import Store, Tx
@@ -43,6 +46,16 @@ def _sent(model: Any) -> dict[str, Any]:
     return dict(model.model_dump(mode="json", exclude_unset=True))
 
 
+@dataclass(frozen=True)
+class NewCompany:
+    """What create_new made: ``password`` is the generated Web Connector password, to show
+    once (None when one was given, or when nothing was created)."""
+
+    company: CompanyRow
+    created: bool
+    password: str | None
+
+
 class Companies:
     """Operations on companies."""
 
@@ -54,17 +67,33 @@ class Companies:
         """Create a company from {name, qbwc_username, qbwc_password, settings?, enabled?}.
 
         Returns (company, created); with ``if_missing`` an existing user name is returned as
-        it is instead of being a conflict.
+        it is instead of being a conflict. The password is required here: a caller that can
+        show a generated one uses create_new.
         """
+        body = validate_model(CompanyCreate, payload, what="company")
+        if body.qbwc_password is None:
+            said = "qbwc_password: is required"
+            raise RecordInvalid([FieldError("qbwc_password", said, "missing")], what="company")
+        new = self.create_new(payload, if_missing=if_missing)
+        return new.company, new.created
+
+    def create_new(self, payload: object, *, if_missing: bool = False) -> NewCompany:
+        """Create a company; without ``qbwc_password`` the server generates one (192 random
+        bits, stored as a fast salted hash: docs/security.md) and returns it once, in
+        NewCompany.password. A password given is stored as a slow PBKDF2 hash."""
         body = validate_model(CompanyCreate, payload, what="company")
         company_settings_ = merge_settings(default_settings(), _sent(body.settings))
         with self.store.transaction() as tx:
             existing = tx.companies.by_username(body.qbwc_username)
             if existing is not None and if_missing:
-                return existing, False
-        hashed = hash_password(
-            body.qbwc_password, iterations=self.settings.password_hash_iterations
-        )
+                return NewCompany(existing, False, None)
+        generated = None
+        if body.qbwc_password is None:
+            generated = generate_password()
+            hashed = hash_generated(generated)
+        else:
+            iterations = self.settings.password_hash_iterations
+            hashed = hash_password(body.qbwc_password, iterations=iterations)
         with self.store.transaction() as tx:
             row = tx.companies.create(
                 name=body.name,
@@ -76,7 +105,7 @@ class Companies:
                 enabled=True if body.enabled is None else body.enabled,
             )
             tx.log.write(row.id, "company_created", f"Company {row.name} created")
-        return row, True
+        return NewCompany(row, True, generated)
 
     def get(self, key: str | int) -> CompanyRow:
         with self.store.transaction() as tx:
@@ -112,3 +141,59 @@ class Companies:
                 said = ", ".join(sorted(k if k != "password_hash" else "password" for k in changes))
                 tx.log.write(company.id, "company_changed", f"Company changed: {said}")
             return tx.companies.get(company.id)
+
+    def status(self, key: str | int) -> ConnectionStatus:
+        """How the company's Web Connector is doing (for the admin pages)."""
+        with self.store.transaction() as tx:
+            return connection_status(tx, find_company(tx, key))
+
+    def statuses(self) -> list[ConnectionStatus]:
+        """Every company's connection status, oldest company first."""
+        with self.store.transaction() as tx:
+            return [connection_status(tx, c) for c in tx.companies.all()]
+
+
+# -- connection status (read by the admin pages) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConnectionStatus:
+    """A company's last session, its QuickBooks, and its queue.
+
+    ``next_poll_due`` is an estimate: the Web Connector keeps its own schedule, so it is the
+    last session plus the .qwc's RunEveryNMinutes default (None before the first session).
+    """
+
+    company: CompanyRow
+    last_session_at: datetime | None
+    last_session_result: str | None
+    last_session_state: str | None
+    last_error: str | None
+    product: str | None
+    version: str | None
+    company_file: str | None
+    qbxml_version: str | None
+    next_poll_due: datetime | None
+    queue: dict[str, int]
+
+
+def connection_status(tx: Tx, company: CompanyRow) -> ConnectionStatus:
+    """``company``'s ConnectionStatus, read in ``tx`` (three small queries)."""
+    host = company.host_info or {}
+    major, minor = host.get("major_version"), host.get("minor_version")
+    version = f"{major}.{minor}" if major and minor else (str(major) if major else None)
+    session = tx.sessions.last_for_company(company.id)
+    last = company.last_session_at
+    return ConnectionStatus(
+        company=company,
+        last_session_at=last,
+        last_session_result=company.last_session_result,
+        last_session_state=session.state if session is not None else None,
+        last_error=(session.last_error or None) if session is not None else None,
+        product=host.get("product_name"),
+        version=version,
+        company_file=company.company_file,
+        qbxml_version=company.qbxml_version,
+        next_poll_due=last + timedelta(minutes=DEFAULT_RUN_EVERY_MINUTES) if last else None,
+        queue=tx.queue.counts(company.id).by_state,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from qbwc_server.config import Settings
 from qbwc_server.errors import NotFound, Refused, UsageError
 from qbwc_server.operations.companies import MAX_ID, find_company
+from qbwc_server.operations.records import check_kind
 from request_queue.errors import NotFound as StoreNotFound
 from request_queue.errors import StateConflict
 from request_queue.queue import STATES
@@ -97,6 +98,8 @@ class QueueOps:
         after: tuple[str, str, str] | None = None,
         limit: int = 100,
     ) -> list[LinkRow]:
+        if kind is not None:
+            check_kind(kind)
         with self.store.transaction() as tx:
             row = find_company(tx, company)
             return tx.records.links(row.id, kind, limit=limit, after=after)
@@ -111,6 +114,8 @@ class QueueOps:
         limit: int = 100,
     ) -> list[LogRow]:
         """What happened, newest first; ``before`` is the cursor (a log entry id)."""
+        if kind is not None:
+            check_kind(kind)
         with self.store.transaction() as tx:
             row = find_company(tx, company)
             return tx.log.read(

@@ -10,6 +10,7 @@ from qbwc_server.config import Settings
 from qbwc_server.errors import NotFound
 from qbwc_server.models import APP_KINDS, IMPORTED_ONLY_KINDS, validate_record
 from qbwc_server.models.validation import FieldError, RecordInvalid
+from qbwc_server.operations.automatic import Upserted, queue_after_upserts
 from qbwc_server.operations.companies import find_company
 from request_queue.rows import LinkRow, RecordRow
 from request_queue.store import Store, Tx
@@ -98,13 +99,17 @@ class RecordOps:
 
     def upsert(self, company: str | int, kind: str, record_id: str, payload: object) -> RecordView:
         """Validate ``payload`` as a ``kind`` record and store it; RecordInvalid lists every
-        bad field and nothing is written."""
+        bad field and nothing is written. Queues what the company's automatic settings say
+        (operations/automatic.py) in the same transaction."""
         check_kind(kind, writable=True)
         check_record_id(record_id)
         data = validate_record(kind, payload)
         with self.store.transaction() as tx:
             row = find_company(tx, company)
-            return _save(tx, row.id, kind, record_id, data).view
+            changes: list[Upserted] = []
+            saved = _save(tx, row.id, kind, record_id, data, changes)
+            queue_after_upserts(tx, row, changes)
+            return saved.view
 
     def upsert_many(self, company: str | int, items: object) -> list[Saved]:
         """Validate a list of ``{"kind", "id", "data"}`` items (or one such object) and store
@@ -138,7 +143,10 @@ class RecordOps:
             raise BatchInvalid(problems, indexes, len(batch))
         with self.store.transaction() as tx:
             row = find_company(tx, company)
-            return [_save(tx, row.id, kind, record_id, data) for kind, record_id, data in records]
+            changes: list[Upserted] = []
+            saved = [_save(tx, row.id, kind, rid, data, changes) for kind, rid, data in records]
+            queue_after_upserts(tx, row, changes)
+            return saved
 
     def get(self, company: str | int, kind: str, record_id: str) -> RecordView:
         check_kind(kind)
@@ -170,9 +178,18 @@ class RecordOps:
         return Page(items, items[-1].record.record_id if more and items else None)
 
 
-def _save(tx: Tx, company_id: int, kind: str, record_id: str, data: dict[str, Any]) -> Saved:
-    """Store a validated app record and log the change (nothing is logged when unchanged)."""
+def _save(
+    tx: Tx,
+    company_id: int,
+    kind: str,
+    record_id: str,
+    data: dict[str, Any],
+    changes: list[Upserted],
+) -> Saved:
+    """Store a validated app record and log the change (nothing is logged when unchanged);
+    what it was and is now goes on ``changes``."""
     record, before = tx.records.upsert(company_id, kind, record_id, origin="app", data=data)
+    changes.append(Upserted(kind, record_id, data, None if before is None else before.data))
     outcome = "created" if before is None else "changed" if before.data != data else "unchanged"
     if outcome != "unchanged":
         tx.log.write(

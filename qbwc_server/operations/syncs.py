@@ -17,11 +17,14 @@ from qbwc_server.operations.companies import company_settings, find_company
 from qbwc_server.operations.records import check_kind, check_record_id
 from qbwc_server.sync.exports._spec import Dependency
 from qbwc_server.sync.handlers import SyncEnv
+from qbwc_server.sync.imports import BILL_CANDIDATES
+from qbwc_server.sync.imports.bill_candidates import KIND as CANDIDATE_KIND
+from qbwc_server.sync.imports.bill_candidates import import_candidates
 from qbwc_server.sync.plan import Plan, plan_sync
 from qbwc_server.sync.refs import Refs
 from qbwc_server.sync.registry import IMPORT_KINDS
 from qbxml.context import BuildContext
-from request_queue.rows import CompanyRow, RequestRow
+from request_queue.rows import CompanyRow, RecordRow, RequestRow
 from request_queue.store import Store, Tx
 
 PROJECT_DOCUMENTS = ("invoice", "payment", "bill", "credit_memo")
@@ -74,26 +77,92 @@ class Syncs:
                 _check_contract_date(record_id, data.get("contract_date"), env.settings)
             return plan_sync(env, [Dependency(kind, record_id)], reason=f"sync of {kind}")
 
-    def queue_import(self, company: str | int, what: str) -> RequestRow:
-        """Queue an import of one QuickBooks list (accounts, items, ...)."""
+    def queue_import(
+        self, company: str | int, what: str, *, project_id: str | None = None
+    ) -> RequestRow:
+        """Queue an import of one QuickBooks list (accounts, items, ...); ``bills`` with a
+        ``project_id`` lists that project's bill candidates instead."""
         handler = IMPORT_KINDS.get(what)
         if handler is None:
             known = ", ".join(sorted(IMPORT_KINDS))
-            raise RecordInvalid(
-                [
-                    FieldError(
-                        "kind",
-                        f"kind: unknown import kind {what!r}; known: {known}",
-                        "unknown_value",
-                    )
-                ],
-                what="import",
-            )
+            raise _invalid("kind", f"kind: unknown import kind {what!r}; known: {known}")
+        if project_id is not None:
+            if what != "bills":
+                why = "project_id: only a bills import takes a project (its bill candidates)"
+                raise _invalid("project_id", why)
+            return self.queue_bill_candidates(company, project_id)
         with self.store.transaction() as tx:
             row = find_company(tx, company)
             req = tx.queue.enqueue(row.id, entity=handler.entity, action=handler.action)
             tx.log.write(row.id, "queued", f"Import of {what} queued", request_id=req.id)
             return req
+
+    def queue_bill_candidates(self, company: str | int, project_id: str) -> RequestRow:
+        """Queue the listing of a project's bill candidates: QuickBooks bills of the last 14
+        days charged to its job. One already queued is returned instead of a second."""
+        check_record_id(project_id)
+        handler = BILL_CANDIDATES
+        with self.store.transaction() as tx:
+            row = find_company(tx, company)
+            if tx.records.get(row.id, "project", project_id) is None:
+                raise NotFound(f"no project {project_id!r} in company {row.id}")
+            if tx.records.link_by_app(row.id, "project", project_id) is None:
+                raise Refused(
+                    f"project {project_id!r} is not in QuickBooks yet: sync it first, so its "
+                    "job's bills can be found"
+                )
+            queued = tx.queue.active(row.id, handler.action).get((handler.entity, project_id))
+            if queued is not None:
+                return tx.queue.get(queued)
+            req = tx.queue.enqueue(
+                row.id,
+                entity=handler.entity,
+                action=handler.action,
+                record_kind="project",
+                record_id=project_id,
+                params={"project_id": project_id},
+            )
+            tx.log.write(
+                row.id,
+                "queued",
+                f"Bill candidates of project {project_id} queued (QuickBooks bills of the last "
+                "14 days charged to its job)",
+                record_kind="project",
+                record_id=project_id,
+                request_id=req.id,
+            )
+            return req
+
+    def bill_candidates(self, company: str | int, project_id: str) -> list[RecordRow]:
+        """The bill candidates the project's last bill import found (not yet imported)."""
+        check_record_id(project_id)
+        with self.store.transaction() as tx:
+            row = find_company(tx, company)
+            if tx.records.get(row.id, "project", project_id) is None:
+                raise NotFound(f"no project {project_id!r} in company {row.id}")
+            return tx.records.of_project(row.id, CANDIDATE_KIND, project_id)
+
+    def import_bills(
+        self, company: str | int, project_id: str, txn_ids: list[str]
+    ) -> list[RecordRow]:
+        """Import the picked bill candidates (QuickBooks TxnIDs) as the project's bills, linked
+        to those QuickBooks bills; NotFound names TxnIDs that are not its candidates."""
+        check_record_id(project_id)
+        if not isinstance(txn_ids, list) or not txn_ids:
+            raise _invalid("txn_ids", "txn_ids: must be a non-empty list of QuickBooks TxnIDs")
+        bad = [i for i, t in enumerate(txn_ids) if not isinstance(t, str) or not t.strip()]
+        if bad:
+            raise _invalid(f"txn_ids.{bad[0]}", f"txn_ids.{bad[0]}: must be a TxnID (a string)")
+        with self.store.transaction() as tx:
+            row = find_company(tx, company)
+            if tx.records.get(row.id, "project", project_id) is None:
+                raise NotFound(f"no project {project_id!r} in company {row.id}")
+            env = sync_env(tx, row)
+            return import_candidates(env, project_id, [t.strip() for t in txn_ids])
+
+
+def _invalid(field: str, message: str) -> RecordInvalid:
+    return RecordInvalid([FieldError(field, message, "invalid")], what="import")
 
 
 def _check_contract_date(project_id: str, contract: object, settings: dict[str, object]) -> None:

@@ -16,6 +16,7 @@ from lxml import etree
 from qbwc_server.sync import outcomes
 from qbwc_server.sync.exports._spec import ExportSpec, QbIds, fold
 from qbwc_server.sync.handlers import BuildResult, Built, Outcome, Skip, SyncEnv
+from qbwc_server.sync.writes import LinkWrite
 from qbxml.context import BuildContext, Identity
 from qbxml.responses import RequestResult
 from request_queue.rows import LinkRow, RequestRow
@@ -117,19 +118,19 @@ class ExportHandler:
     def _link(self, req: RequestRow, env: SyncEnv, ids: QbIds, hashed: Any) -> None:
         spec, record_id = self.spec, req.record_id or ""
         link = env.refs.link(spec.kind, record_id, spec.role)
-        env.tx.records.link(
-            env.company.id,
-            spec.kind,
-            record_id,
-            qb_id=ids.qb_id,
-            edit_sequence=ids.edit_sequence,
-            full_name=ids.full_name,
-            qb_time_modified=ids.time_modified,
-            role=spec.role,
-            content_hash=None if hashed is None else str(hashed),
-            name_suffix=self._suffix(req, link),
+        env.link(
+            LinkWrite(
+                kind=spec.kind,
+                app_id=record_id,
+                qb_id=ids.qb_id,
+                edit_sequence=ids.edit_sequence,
+                full_name=ids.full_name,
+                qb_time_modified=ids.time_modified,
+                role=spec.role,
+                content_hash=None if hashed is None else str(hashed),
+                name_suffix=self._suffix(req, link),
+            )
         )
-        env.refs.forget_link(spec.kind, record_id, spec.role)
 
     def _reread(self, req: RequestRow, result: RequestResult, env: SyncEnv) -> Outcome:
         spec, record_id = self.spec, req.record_id or ""
@@ -157,12 +158,8 @@ class ExportHandler:
         for ret in result.rets:
             if key is not None and fold(spec.ret_key(ret)) == key:
                 ids = spec.read(ret)
-                owner = env.tx.records.link_of_qb_object(env.company.id, ids.qb_id)
-                if owner is not None and (owner.kind, owner.app_id, owner.role) != (
-                    spec.kind,
-                    req.record_id,
-                    spec.role,
-                ):
+                owner = env.owner_of(ids.qb_id)
+                if owner is not None and owner != (spec.kind, req.record_id, spec.role):
                     continue  # that object is another record's: this one needs its own
                 if phase == "recover":
                     self._link(req, env, ids, req.params.get("content_hash"))

@@ -20,6 +20,7 @@ from request_queue.store import Tx
 
 if TYPE_CHECKING:
     from qbwc_server.sync.refs import Refs
+    from qbwc_server.sync.writes import LinkWrite, Writes
 
 OutcomeState = Literal["done", "failed", "retry", "continue"]
 
@@ -71,6 +72,47 @@ class SyncEnv:
     settings: dict[str, Any]
     ctx: BuildContext
     refs: Refs
+    writes: Writes | None = None  # set while an answer is applied: links are stored in bulk
+
+    def link(self, write: LinkWrite) -> None:
+        """Link a record to its QuickBooks object (buffered while an answer is applied)."""
+        if self.writes is not None:
+            self.writes.link(write)
+            return
+        self.tx.records.link(
+            self.company.id,
+            write.kind,
+            write.app_id,
+            qb_id=write.qb_id,
+            edit_sequence=write.edit_sequence,
+            full_name=write.full_name,
+            qb_time_modified=write.qb_time_modified,
+            role=write.role,
+            content_hash=write.content_hash,
+            name_suffix=write.name_suffix,
+        )
+        self.refs.forget_link(write.kind, write.app_id, write.role)
+
+    def save_record(self, kind: str, record_id: str, origin: str, data: dict[str, Any]) -> None:
+        """Create or replace a record (buffered while an answer is applied)."""
+        if self.writes is not None:
+            self.writes.record(kind, record_id, origin, data)
+        else:
+            self.tx.records.upsert(self.company.id, kind, record_id, origin=origin, data=data)
+
+    def log(self, event: str, message: str, **fields: Any) -> None:
+        """Write a log entry of this company (buffered while an answer is applied)."""
+        if self.writes is not None:
+            self.writes.log(event, message, **fields)
+        else:
+            self.tx.log.write(self.company.id, event, message, **fields)
+
+    def owner_of(self, qb_id: str) -> tuple[str, str, str] | None:
+        """(kind, app_id, role) of the record already linked to the QuickBooks ``qb_id``."""
+        if self.writes is not None:
+            return self.writes.owner_of(qb_id)
+        stored = self.tx.records.link_of_qb_object(self.company.id, qb_id)
+        return None if stored is None else (stored.kind, stored.app_id, stored.role)
 
 
 class RequestHandler(Protocol):

@@ -11,9 +11,10 @@ from __future__ import annotations
 from lxml import etree
 
 from qbwc_server.errors import SyncError
-from qbwc_server.sync import outcomes
+from qbwc_server.sync import feed, outcomes
 from qbwc_server.sync.exports._spec import ExportSpec, MatchKey, fold
 from qbwc_server.sync.handlers import BuildResult, Outcome, Skip, SyncEnv
+from qbwc_server.sync.writes import LinkWrite
 from qbxml.responses import RequestResult
 from request_queue.rows import RequestRow
 
@@ -66,8 +67,7 @@ class LookupHandler:
             ret = found.pop(fold(key), None)
             if ret is None:
                 added += 1
-                env.tx.log.write(
-                    env.company.id,
+                env.log(
                     "not_found",
                     f"No {spec.qb_object} like it in QuickBooks: it will be added",
                     record_kind=spec.kind,
@@ -76,23 +76,22 @@ class LookupHandler:
                 )
                 continue
             ids = spec.read(ret)
-            if env.tx.records.link_of_qb_object(env.company.id, ids.qb_id) is not None:
+            if env.owner_of(ids.qb_id) is not None:
                 added += 1
                 continue  # that QuickBooks object already belongs to another record
-            env.tx.records.link(
-                env.company.id,
-                spec.kind,
-                record_id,
-                qb_id=ids.qb_id,
-                edit_sequence=ids.edit_sequence,
-                full_name=ids.full_name,
-                qb_time_modified=ids.time_modified,
-                role=spec.role,
+            env.link(
+                LinkWrite(
+                    kind=spec.kind,
+                    app_id=record_id,
+                    qb_id=ids.qb_id,
+                    edit_sequence=ids.edit_sequence,
+                    full_name=ids.full_name,
+                    qb_time_modified=ids.time_modified,
+                    role=spec.role,
+                )
             )
-            env.refs.forget_link(spec.kind, record_id, spec.role)
             linked += 1
-            env.tx.log.write(
-                env.company.id,
+            env.log(
                 "matched",
                 f"Found {spec.qb_object} {ids.full_name or ''} ({ids.qb_id}) already in "
                 "QuickBooks: linked to it, not added",
@@ -101,6 +100,7 @@ class LookupHandler:
                 request_id=req.id,
                 details={"qb_id": ids.qb_id},
             )
+            feed.matched(env.tx, env.company.id, req, spec.kind, record_id, spec.role, ids)
         return Outcome(
             "done",
             f"Looked up {linked + added} {spec.entity} record(s) in QuickBooks: "

@@ -81,6 +81,10 @@ class Refs:
         value = self._links[key]
         return None if value is _ABSENT else value
 
+    def remember_link(self, link: LinkRow) -> None:
+        """Cache a link written during this call, so later reads see it."""
+        self._links[(link.kind, link.app_id, link.role)] = link
+
     def forget_link(self, kind: str, record_id: str, role: str = "") -> None:
         """Drop a cached link after it was written or removed."""
         self._links.pop((kind, record_id, role), None)

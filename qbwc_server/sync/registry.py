@@ -6,14 +6,14 @@ from __future__ import annotations
 from qbwc_server.sync.export import ExportHandler
 from qbwc_server.sync.exports import SPECS
 from qbwc_server.sync.handlers import HandlerRegistry, RequestHandler
-from qbwc_server.sync.imports import ACCOUNT_IMPORT
+from qbwc_server.sync.imports import HANDLERS, IMPORT_KINDS
 from qbwc_server.sync.matching import LookupHandler
 
-IMPORT_KINDS = {"accounts": ACCOUNT_IMPORT}
+__all__ = ["IMPORT_KINDS", "default_registry"]
 
 
 def default_registry() -> HandlerRegistry:
-    handlers: list[RequestHandler] = [ACCOUNT_IMPORT]
+    handlers: list[RequestHandler] = [*HANDLERS]
     for spec in SPECS:
         handlers += [ExportHandler(spec), LookupHandler(spec)]
     return HandlerRegistry(handlers)

@@ -88,6 +88,8 @@ def checked_price(value: Decimal | None, what: str) -> Decimal | None:
         return None
     if not value.is_finite():
         raise BuildError(f"{what} {value} is not a number")
+    if abs(value) > _PRICE_LIMIT:  # before rounding: quantize fails on huge values
+        raise BuildError(f"{what} {value} is outside QuickBooks' price range")
     rounded = value.quantize(_PLACES5, rounding=ROUND_HALF_UP) + 0
     if abs(rounded) > _PRICE_LIMIT:
         raise BuildError(f"{what} {value} is outside QuickBooks' price range")

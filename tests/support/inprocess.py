@@ -34,8 +34,11 @@ class Run:
 class Harness:
     """A service over a store with one company, its operations, and a fake QuickBooks."""
 
-    def __init__(self, settings: Settings, clock: Clock, **company_settings: Any) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock, *, username: str = USER, **company_settings: Any
+    ) -> None:
         self.clock = clock
+        self.username = username
         self.settings = settings
         self.store = Store(settings.database_url, clock=clock)
         self.ops = Operations(self.store, settings)
@@ -43,7 +46,7 @@ class Harness:
         company, _ = self.ops.companies.create(
             {
                 "name": "Ridgeline Remodeling",
-                "qbwc_username": USER,
+                "qbwc_username": username,
                 "qbwc_password": PASSWORD,
                 "settings": company_settings,
             }
@@ -58,7 +61,7 @@ class Harness:
     def session(self, *, lose_answer_of: int | None = None, max_sends: int = 60) -> Run:
         """One Web Connector run; ``lose_answer_of=n`` makes QuickBooks apply the n-th set
         and the Web Connector die before posting its answer."""
-        ticket, status = self.service.authenticate(USER, PASSWORD)[:2]
+        ticket, status = self.service.authenticate(self.username, PASSWORD)[:2]
         if status in ("nvu", "none", "busy"):
             self.service.close_connection(ticket)
             return Run(status)

@@ -1,7 +1,7 @@
 """The table that drives the engine: every list and transaction type the fake company holds.
 
 Each entry says which Ret element it writes, how it is named, which name space its names share
-(Customer, Vendor, Employee and OtherName share one; all item types share one; both kinds of
+(Customer, Vendor, Employee and OtherName share one; all item types share one; both types of
 terms share one), which requests it answers, and how long its names may be. References are
 described once, by element name, for every type.
 """
@@ -17,7 +17,7 @@ ADD_MOD_QUERY = frozenset({"Add", "Mod", "Query"})
 
 
 @dataclass(frozen=True)
-class Kind:
+class ObjectType:
     """One list or transaction type of the company file."""
 
     name: str
@@ -45,19 +45,21 @@ class Kind:
         return self.namespace or self.name
 
 
-def _item(name: str, *, ops: frozenset[str] = frozenset({LIST_QUERY}), tree: bool = True) -> Kind:
-    return Kind(name, "Item", hierarchical=tree, ops=ops, group="Item")
+def _item(
+    name: str, *, ops: frozenset[str] = frozenset({LIST_QUERY}), tree: bool = True
+) -> ObjectType:
+    return ObjectType(name, "Item", hierarchical=tree, ops=ops, group="Item")
 
 
-_KINDS: Final = (
-    Kind("Account", hierarchical=True),
-    Kind(
+_TYPES: Final = (
+    ObjectType("Account", hierarchical=True),
+    ObjectType(
         "Customer", "Entity", hierarchical=True, ops=ADD_MOD_QUERY, max_name=41, max_full_name=209
     ),
-    Kind("Vendor", "Entity", ops=ADD_MOD_QUERY, max_name=41, max_full_name=41),
-    Kind("Employee", "Entity", ops=ADD_MOD_QUERY, max_name=41, max_full_name=41),
-    Kind("OtherName", "Entity", max_name=41, max_full_name=41),
-    Kind("SalesRep", name_field="Initial", ops=ADD_MOD_QUERY, max_name=5, max_full_name=5),
+    ObjectType("Vendor", "Entity", ops=ADD_MOD_QUERY, max_name=41, max_full_name=41),
+    ObjectType("Employee", "Entity", ops=ADD_MOD_QUERY, max_name=41, max_full_name=41),
+    ObjectType("OtherName", "Entity", max_name=41, max_full_name=41),
+    ObjectType("SalesRep", name_field="Initial", ops=ADD_MOD_QUERY, max_name=5, max_full_name=5),
     _item("ItemService", ops=ADD_MOD_QUERY),
     _item("ItemNonInventory"),
     _item("ItemOtherCharge"),
@@ -65,37 +67,37 @@ _KINDS: Final = (
     _item("ItemDiscount"),
     _item("ItemSubtotal", tree=False),
     _item("ItemSalesTax", tree=False),
-    Kind("Class", hierarchical=True, ops=ADD_MOD_QUERY),
-    Kind(
+    ObjectType("Class", hierarchical=True, ops=ADD_MOD_QUERY),
+    ObjectType(
         "StandardTerms", "Terms", ops=frozenset({"Add", "Query"}), max_full_name=31, group="Terms"
     ),
-    Kind(
+    ObjectType(
         "DateDrivenTerms", "Terms", ops=frozenset({"Add", "Query"}), max_full_name=31, group="Terms"
     ),
-    Kind("SalesTaxCode", max_name=3, max_full_name=3),
-    Kind("PaymentMethod"),
-    Kind(
+    ObjectType("SalesTaxCode", max_name=3, max_full_name=3),
+    ObjectType("PaymentMethod"),
+    ObjectType(
         "Invoice",
         is_txn=True,
         ops=ADD_MOD_QUERY,
         lines=("InvoiceLineRet",),
         entity_ref="CustomerRef",
     ),
-    Kind(
+    ObjectType(
         "CreditMemo",
         is_txn=True,
         ops=ADD_MOD_QUERY,
         lines=("CreditMemoLineRet",),
         entity_ref="CustomerRef",
     ),
-    Kind(
+    ObjectType(
         "ReceivePayment",
         is_txn=True,
         ops=ADD_MOD_QUERY,
         lines=("AppliedToTxnRet",),
         entity_ref="CustomerRef",
     ),
-    Kind(
+    ObjectType(
         "Bill",
         is_txn=True,
         ops=ADD_MOD_QUERY,
@@ -103,14 +105,14 @@ _KINDS: Final = (
         entity_ref="VendorRef",
     ),
 )
-KINDS: Final = MappingProxyType({kind.name: kind for kind in _KINDS})
+OBJECT_TYPES: Final = MappingProxyType({otype.name: otype for otype in _TYPES})
 GROUPS: Final = MappingProxyType(
-    {group: tuple(k for k in _KINDS if k.group == group) for group in ("Item", "Terms")}
+    {group: tuple(k for k in _TYPES if k.group == group) for group in ("Item", "Terms")}
 )
-ENTITY_KINDS: Final = ("Customer", "Vendor", "Employee", "OtherName")
-ITEM_KINDS: Final = GROUPS["Item"]
+ENTITY_TYPES: Final = ("Customer", "Vendor", "Employee", "OtherName")
+ITEM_TYPES: Final = GROUPS["Item"]
 
-# Reference element -> (what QuickBooks calls it in messages, the kinds it may point at).
+# Reference element -> (what QuickBooks calls it in messages, the object types it may point at).
 _ACCOUNT = ("Account", ("Account",))
 REFS: Final = MappingProxyType(
     {
@@ -128,7 +130,7 @@ REFS: Final = MappingProxyType(
         "CustomerSalesTaxCodeRef": ("SalesTaxCode", ("SalesTaxCode",)),
         "PurchaseTaxCodeRef": ("SalesTaxCode", ("SalesTaxCode",)),
         "ItemSalesTaxRef": ("ItemSalesTax", ("ItemSalesTax",)),
-        "ItemRef": ("Item", tuple(k.name for k in ITEM_KINDS)),
+        "ItemRef": ("Item", tuple(k.name for k in ITEM_TYPES)),
         "PaymentMethodRef": ("PaymentMethod", ("PaymentMethod",)),
         "AccountRef": _ACCOUNT,
         "ARAccountRef": _ACCOUNT,
@@ -144,7 +146,7 @@ REFS: Final = MappingProxyType(
 )
 
 
-def request_kind(tag: str) -> tuple[str, str] | None:
+def request_type(tag: str) -> tuple[str, str] | None:
     """Split a request tag such as ``CustomerAddRq`` into (``Customer``, ``Add``)."""
     if not tag.endswith("Rq"):
         return None

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from qbwc_server.simulator.quickbooks.catalog import KINDS, Kind
+from qbwc_server.simulator.quickbooks.catalog import OBJECT_TYPES, ObjectType
 from qbwc_server.simulator.quickbooks.convert import Data
 
 DEFAULT_START = datetime(2026, 1, 5, 9, 0, 0, tzinfo=timezone(timedelta(hours=-8)))
@@ -49,7 +49,7 @@ class Company:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self.objects: dict[str, dict[str, Data]] = {name: {} for name in KINDS}
+        self.objects: dict[str, dict[str, Data]] = {name: {} for name in OBJECT_TYPES}
         self.list_counter = FIRST_LIST_COUNTER
         self.txn_counter = 0
         self.txn_number = 0
@@ -71,30 +71,30 @@ class Company:
         return str(self.txn_number)
 
     # lookups -------------------------------------------------------------------------------
-    def get(self, kind: str, object_id: str) -> Data | None:
-        """The object of ``kind`` with ListID/TxnID ``object_id``."""
-        return self.objects[kind].get(object_id)
+    def get(self, otype: str, object_id: str) -> Data | None:
+        """The object of ``otype`` with ListID/TxnID ``object_id``."""
+        return self.objects[otype].get(object_id)
 
-    def find_id(self, kinds: tuple[str, ...], object_id: str) -> tuple[Kind, Data] | None:
-        """The object with this id among ``kinds``."""
-        for name in kinds:
+    def find_id(self, otypes: tuple[str, ...], object_id: str) -> tuple[ObjectType, Data] | None:
+        """The object with this id among ``otypes``."""
+        for name in otypes:
             found = self.objects[name].get(object_id)
             if found is not None:
-                return KINDS[name], found
+                return OBJECT_TYPES[name], found
         return None
 
-    def find_name(self, kinds: tuple[str, ...], full_name: str) -> tuple[Kind, Data] | None:
+    def find_name(self, otypes: tuple[str, ...], full_name: str) -> tuple[ObjectType, Data] | None:
         """The object whose full name is ``full_name`` (case-insensitive, as QuickBooks)."""
         wanted = full_name.casefold()
-        for name in kinds:
+        for name in otypes:
             for data in self.objects[name].values():
-                if display_name(KINDS[name], data).casefold() == wanted:
-                    return KINDS[name], data
+                if display_name(OBJECT_TYPES[name], data).casefold() == wanted:
+                    return OBJECT_TYPES[name], data
         return None
 
-    def iter_kind(self, kind: str) -> Iterator[Data]:
-        """Objects of ``kind`` in creation order."""
-        return iter(list(self.objects[kind].values()))
+    def iter_type(self, otype: str) -> Iterator[Data]:
+        """Objects of ``otype`` in creation order."""
+        return iter(list(self.objects[otype].values()))
 
     # snapshots -----------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
@@ -120,9 +120,9 @@ class Company:
         self.txn_number = max(self.txn_number, int(counters.get("txn_number", 0)))
 
 
-def display_name(kind: Kind, data: Data) -> str:
+def display_name(otype: ObjectType, data: Data) -> str:
     """What a reference's FullName holds for this object (FullName, Name or Initial)."""
-    if kind.is_txn:
+    if otype.is_txn:
         return str(data.get("RefNumber", ""))
-    value = data.get("FullName") or data.get(kind.name_field) or data.get("Name") or ""
+    value = data.get("FullName") or data.get(otype.name_field) or data.get("Name") or ""
     return str(value)

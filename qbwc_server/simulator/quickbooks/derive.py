@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from qbwc_server.simulator.quickbooks.catalog import Kind
+from qbwc_server.simulator.quickbooks.catalog import ObjectType
 from qbwc_server.simulator.quickbooks.company import Company
 from qbwc_server.simulator.quickbooks.convert import Data
 from qbwc_server.simulator.quickbooks.values import amount_text, money
@@ -12,11 +12,11 @@ from qbwc_server.simulator.quickbooks.values import amount_text, money
 _HUNDRED = Decimal(100)
 
 
-def sales_totals(company: Company, kind: Kind, data: Data) -> None:
+def sales_totals(company: Company, otype: ObjectType, data: Data) -> None:
     """Subtotal, sales tax and what is owed on an invoice or credit memo."""
     subtotal = Decimal(0)
     taxable = Decimal(0)
-    for line in data.get(kind.lines[0], []):
+    for line in data.get(otype.lines[0], []):
         amount = money(line.get("Amount"))
         subtotal += amount
         code_ref = line.get("SalesTaxCodeRef")
@@ -36,7 +36,7 @@ def sales_totals(company: Company, kind: Kind, data: Data) -> None:
     data["Subtotal"] = amount_text(subtotal)
     data["SalesTaxPercentage"] = amount_text(rate)
     data["SalesTaxTotal"] = amount_text(tax)
-    if kind.name == "Invoice":
+    if otype.name == "Invoice":
         data.setdefault("AppliedAmount", "0.00")
         balance = subtotal + tax + money(data["AppliedAmount"])
         data["BalanceRemaining"] = amount_text(balance)
@@ -60,13 +60,13 @@ def recompute(company: Company) -> None:
     """Re-derive what payments leave open on invoices, and every customer's and vendor's balance."""
     applied: dict[str, Decimal] = {}
     unused: dict[str, Decimal] = {}
-    for payment in company.iter_kind("ReceivePayment"):
+    for payment in company.iter_type("ReceivePayment"):
         for line in payment.get("AppliedToTxnRet", []):
             applied[line["TxnID"]] = applied.get(line["TxnID"], Decimal(0)) + money(line["Amount"])
         owner = payment["CustomerRef"]["ListID"]
         unused[owner] = unused.get(owner, Decimal(0)) + money(payment.get("UnusedPayment"))
     own: dict[str, Decimal] = {}
-    for invoice in company.iter_kind("Invoice"):
+    for invoice in company.iter_type("Invoice"):
         total = money(invoice["Subtotal"]) + money(invoice["SalesTaxTotal"])
         paid = applied.get(invoice["TxnID"], Decimal(0))
         invoice["AppliedAmount"] = amount_text(-paid)
@@ -75,7 +75,7 @@ def recompute(company: Company) -> None:
         invoice["IsPaid"] = "true" if balance <= 0 else "false"
         owner = invoice["CustomerRef"]["ListID"]
         own[owner] = own.get(owner, Decimal(0)) + balance
-    for memo in company.iter_kind("CreditMemo"):
+    for memo in company.iter_type("CreditMemo"):
         owner = memo["CustomerRef"]["ListID"]
         own[owner] = own.get(owner, Decimal(0)) - money(memo.get("CreditRemaining"))
     customers = company.objects["Customer"]
@@ -92,7 +92,7 @@ def recompute(company: Company) -> None:
                 total += money(other["Balance"])
         customer["TotalBalance"] = amount_text(total)
     vendors: dict[str, Decimal] = {}
-    for bill in company.iter_kind("Bill"):
+    for bill in company.iter_type("Bill"):
         owner = bill["VendorRef"]["ListID"]
         vendors[owner] = vendors.get(owner, Decimal(0)) + money(bill.get("OpenAmount"))
     for list_id, vendor in company.objects["Vendor"].items():

@@ -9,7 +9,7 @@ from typing import Any
 
 from lxml import etree
 
-from qbwc_server.simulator.quickbooks.catalog import KINDS, request_kind
+from qbwc_server.simulator.quickbooks.catalog import OBJECT_TYPES, request_type
 from qbwc_server.simulator.quickbooks.company import Clock, Company
 from qbwc_server.simulator.quickbooks.convert import to_element
 from qbwc_server.simulator.quickbooks.handlers import Handlers
@@ -174,7 +174,7 @@ class FakeQuickBooks:
         if tag in fixed:
             rs, ret, build = fixed[tag]
             return rs_element(rs, request_id, OK, [to_element(ret, build())]), OK
-        return self._handlers.handle(request, request_kind(tag), request_id)
+        return self._handlers.handle(request, request_type(tag), request_id)
 
     def _parse(self, request_xml: str) -> etree._Element:
         try:
@@ -206,4 +206,4 @@ class FakeQuickBooks:
             raise RequestProcessorError(PARSE_HRESULT, PARSE_MESSAGE)
 
 
-__all__ = ["KINDS", "FakeQuickBooks", "RequestProcessorError"]
+__all__ = ["OBJECT_TYPES", "FakeQuickBooks", "RequestProcessorError"]

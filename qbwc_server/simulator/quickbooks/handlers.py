@@ -7,12 +7,12 @@ from copy import deepcopy
 
 from lxml import etree
 
-from qbwc_server.simulator.quickbooks.catalog import GROUPS, KINDS, Kind
+from qbwc_server.simulator.quickbooks.catalog import GROUPS, OBJECT_TYPES, ObjectType
 from qbwc_server.simulator.quickbooks.company import Company
 from qbwc_server.simulator.quickbooks.convert import to_data
 from qbwc_server.simulator.quickbooks.iterators import Iterators
 from qbwc_server.simulator.quickbooks.lists import add_list, mod_list
-from qbwc_server.simulator.quickbooks.queries import Match, kinds_for, run_query
+from qbwc_server.simulator.quickbooks.queries import Match, run_query, types_for
 from qbwc_server.simulator.quickbooks.render import render
 from qbwc_server.simulator.quickbooks.responses import (
     NO_MATCH,
@@ -48,38 +48,42 @@ class Handlers:
             return _status(rs_tag, request_id, UNSUPPORTED)
         name, op = parsed
         if op == "Query" and name in GROUPS:
-            return self._query(request, kinds_for(name), rs_tag, request_id)
-        kind = KINDS.get(name)
-        if kind is None or op not in kind.ops:
+            return self._query(request, types_for(name), rs_tag, request_id)
+        otype = OBJECT_TYPES.get(name)
+        if otype is None or op not in otype.ops:
             return _status(rs_tag, request_id, UNSUPPORTED)
         if op == "Query":
-            return self._query(request, (kind,), rs_tag, request_id)
+            return self._query(request, (otype,), rs_tag, request_id)
         payload_element = request.find(f"{name}{op}")
         payload = to_data(payload_element) if payload_element is not None else {}
         include = tuple(c.text or "" for c in request.findall("IncludeRetElement")) or None
         try:
             if self.locked():
-                raise StatusError(self._lock_status(kind, payload))
-            if kind.is_txn:
-                obj = (add_txn if op == "Add" else mod_txn)(self.company, kind, payload)
+                raise StatusError(self._lock_status(otype, payload))
+            if otype.is_txn:
+                obj = (add_txn if op == "Add" else mod_txn)(self.company, otype, payload)
             else:
-                obj = (add_list if op == "Add" else mod_list)(self.company, kind, payload)
+                obj = (add_list if op == "Add" else mod_list)(self.company, otype, payload)
         except StatusError as error:
             return _status(rs_tag, request_id, error.status)
-        ret = render(self.company, kind, obj, include=include)
+        ret = render(self.company, otype, obj, include=include)
         return rs_element(rs_tag, request_id, OK, [ret]), OK
 
-    def _lock_status(self, kind: Kind, payload: dict[str, object]) -> Status:
-        if kind.is_txn:
-            return locked_txn(kind.name)
-        name = payload.get(kind.name_field)
+    def _lock_status(self, otype: ObjectType, payload: dict[str, object]) -> Status:
+        if otype.is_txn:
+            return locked_txn(otype.name)
+        name = payload.get(otype.name_field)
         if name is None and payload.get("ListID"):
-            current = self.company.get(kind.name, str(payload["ListID"])) or {}
-            name = current.get(kind.name_field, "")
-        return locked_list(kind.name, str(name or ""))
+            current = self.company.get(otype.name, str(payload["ListID"])) or {}
+            name = current.get(otype.name_field, "")
+        return locked_list(otype.name, str(name or ""))
 
     def _query(
-        self, request: etree._Element, kinds: tuple[Kind, ...], rs_tag: str, request_id: str | None
+        self,
+        request: etree._Element,
+        otypes: tuple[ObjectType, ...],
+        rs_tag: str,
+        request_id: str | None,
     ) -> Answer:
         include = tuple(c.text or "" for c in request.findall("IncludeRetElement")) or None
         include_lines = (request.findtext("IncludeLineItems") or "false") == "true"
@@ -103,7 +107,7 @@ class Handlers:
                 iterator=(len(iterator.remaining), iterator.iterator_id),
             ), status
         if mode == "Start":
-            result = run_query(self.company, kinds, _without_max(request))
+            result = run_query(self.company, otypes, _without_max(request))
             iterator = self.iterators.start(
                 str(request.tag),
                 result.matches,
@@ -120,7 +124,7 @@ class Handlers:
                 self._rets(page, include_lines, include),
                 iterator=(len(iterator.remaining), iterator.iterator_id),
             ), status
-        result = run_query(self.company, kinds, request)
+        result = run_query(self.company, otypes, request)
         rets = self._rets(result.matches, include_lines, include)
         status = result.warning or (OK if rets else NO_MATCH)
         return rs_element(rs_tag, request_id, status, rets), status
@@ -129,12 +133,12 @@ class Handlers:
         self, matches: list[Match], include_lines: bool, include: tuple[str, ...] | None
     ) -> list[etree._Element]:
         rets = []
-        for kind_name, object_id in matches:
-            obj = self.company.get(kind_name, object_id)
+        for type_name, object_id in matches:
+            obj = self.company.get(type_name, object_id)
             if obj is not None:
-                kind = KINDS[kind_name]
+                otype = OBJECT_TYPES[type_name]
                 rets.append(
-                    render(self.company, kind, obj, include_lines=include_lines, include=include)
+                    render(self.company, otype, obj, include_lines=include_lines, include=include)
                 )
         return rets
 

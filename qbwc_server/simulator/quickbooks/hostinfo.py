@@ -117,8 +117,8 @@ def preferences_ret(host: Host, company: Company) -> Data:
             "IsPersonalDataAccessAllowed": "false",
         },
     }
-    tax_item = next(company.iter_kind("ItemSalesTax"), None)
-    codes = {str(c["Name"]): c for c in company.iter_kind("SalesTaxCode")}
+    tax_item = next(company.iter_type("ItemSalesTax"), None)
+    codes = {str(c["Name"]): c for c in company.iter_type("SalesTaxCode")}
     if host.sales_tax and tax_item is not None and "Tax" in codes and "Non" in codes:
         prefs["SalesTaxPreferences"] = {
             "DefaultItemSalesTaxRef": _ref(tax_item),

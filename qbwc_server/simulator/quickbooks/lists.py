@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from qbwc_server.simulator.quickbooks.catalog import KINDS, Kind
+from qbwc_server.simulator.quickbooks.catalog import OBJECT_TYPES, ObjectType
 from qbwc_server.simulator.quickbooks.company import Company
 from qbwc_server.simulator.quickbooks.convert import Data, retify
 from qbwc_server.simulator.quickbooks.refs import resolve_refs
@@ -27,19 +27,19 @@ _KEEP = ("ListID", "TimeCreated", "TimeModified", "EditSequence")
 
 
 def add_list(
-    company: Company, kind: Kind, payload: dict[str, Any], *, keep_ids: bool = False
+    company: Company, otype: ObjectType, payload: dict[str, Any], *, keep_ids: bool = False
 ) -> Data:
     """Add a list object from an XxxAdd payload; returns the stored object.
 
     ``keep_ids`` (seeding from a dump) keeps a ListID and times given in the payload.
     """
     data = retify(payload)
-    resolve_refs(company, kind, data)
-    _name_person(kind, data)
+    resolve_refs(company, otype, data)
+    _name_person(otype, data)
     data.setdefault("IsActive", "true")
-    for key, value in _DEFAULTS.get(kind.name, {}).items():
+    for key, value in _DEFAULTS.get(otype.name, {}).items():
         data.setdefault(key, value)
-    _place(company, kind, data, exclude=None)
+    _place(company, otype, data, exclude=None)
     if keep_ids and data.get("ListID"):
         company.list_counter = max(company.list_counter, int(data["ListID"].split("-")[0], 16))
         at = company.clock.now()
@@ -50,26 +50,26 @@ def add_list(
         at = company.clock.tick()
         data["ListID"] = company.new_list_id(at)
         _stamp(data, at, created=True)
-    company.objects[kind.name][data["ListID"]] = data
+    company.objects[otype.name][data["ListID"]] = data
     return data
 
 
-def mod_list(company: Company, kind: Kind, payload: dict[str, Any]) -> Data:
+def mod_list(company: Company, otype: ObjectType, payload: dict[str, Any]) -> Data:
     """Apply an XxxMod payload to the object it names; returns the stored object."""
     list_id = str(payload.get("ListID", ""))
-    current = company.get(kind.name, list_id)
+    current = company.get(otype.name, list_id)
     if current is None:
         raise StatusError(not_found(list_id))
     check_edit_sequence(current, payload)
     changes = retify({k: v for k, v in payload.items() if k not in ("ListID", "EditSequence")})
-    resolve_refs(company, kind, changes)
+    resolve_refs(company, otype, changes)
     updated = merge(current, changes)
-    _place(company, kind, updated, exclude=list_id)
+    _place(company, otype, updated, exclude=list_id)
     at = company.clock.tick()
     _stamp(updated, at, created=False)
-    company.objects[kind.name][list_id] = updated
-    if kind.hierarchical:
-        refresh_full_names(company, kind)
+    company.objects[otype.name][list_id] = updated
+    if otype.hierarchical:
+        refresh_full_names(company, otype)
     return updated
 
 
@@ -98,45 +98,45 @@ def _stamp(data: Data, at: datetime, *, created: bool) -> None:
     data["EditSequence"] = str(int(at.timestamp()))
 
 
-def _name_person(kind: Kind, data: Data) -> None:
-    if kind.name == "Employee" and not data.get("Name"):
+def _name_person(otype: ObjectType, data: Data) -> None:
+    if otype.name == "Employee" and not data.get("Name"):
         parts = (data.get("FirstName"), data.get("MiddleName"), data.get("LastName"))
         data["Name"] = " ".join(str(p) for p in parts if p)
 
 
-def _place(company: Company, kind: Kind, data: Data, *, exclude: str | None) -> None:
+def _place(company: Company, otype: ObjectType, data: Data, *, exclude: str | None) -> None:
     """Check the name, work out FullName and Sublevel, and refuse a name already in use."""
-    name = str(data.get(kind.name_field, ""))
-    if len(name) > kind.max_name:
-        raise StatusError(too_long(name, kind.name_field))
-    if kind.hierarchical:
+    name = str(data.get(otype.name_field, ""))
+    if len(name) > otype.max_name:
+        raise StatusError(too_long(name, otype.name_field))
+    if otype.hierarchical:
         parent = data.get("ParentRef")
-        parent_obj = company.get(kind.name, parent["ListID"]) if parent else None
+        parent_obj = company.get(otype.name, parent["ListID"]) if parent else None
         data["FullName"] = f"{parent_obj['FullName']}:{name}" if parent_obj else name
         data["Sublevel"] = str(int(parent_obj["Sublevel"]) + 1) if parent_obj else "0"
     wanted = str(data.get("FullName") or name).casefold()
-    for other_kind in KINDS.values():
-        if other_kind.space != kind.space or other_kind.is_txn:
+    for other_type in OBJECT_TYPES.values():
+        if other_type.space != otype.space or other_type.is_txn:
             continue
-        for other_id, other in company.objects[other_kind.name].items():
+        for other_id, other in company.objects[other_type.name].items():
             if other_id == exclude:
                 continue
-            other_name = other.get("FullName") or other.get(other_kind.name_field) or ""
+            other_name = other.get("FullName") or other.get(other_type.name_field) or ""
             if str(other_name).casefold() == wanted:
                 raise StatusError(name_in_use(name))
 
 
-def refresh_full_names(company: Company, kind: Kind) -> None:
+def refresh_full_names(company: Company, otype: ObjectType) -> None:
     """Recompute FullName and Sublevel of every object of a hierarchical list (after a rename)."""
-    objects = company.objects[kind.name]
+    objects = company.objects[otype.name]
 
     def full(obj: Data, depth: int = 0) -> tuple[str, int]:
         parent = obj.get("ParentRef")
         parent_obj = objects.get(parent["ListID"]) if parent else None
         if parent_obj is None or depth > 10:
-            return str(obj[kind.name_field]), 0
+            return str(obj[otype.name_field]), 0
         name, level = full(parent_obj, depth + 1)
-        return f"{name}:{obj[kind.name_field]}", level + 1
+        return f"{name}:{obj[otype.name_field]}", level + 1
 
     for obj in objects.values():
         obj["FullName"], level = full(obj)

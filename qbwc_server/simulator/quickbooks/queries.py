@@ -8,13 +8,13 @@ from typing import Any
 
 from lxml import etree
 
-from qbwc_server.simulator.quickbooks.catalog import KINDS, Kind
+from qbwc_server.simulator.quickbooks.catalog import OBJECT_TYPES, ObjectType
 from qbwc_server.simulator.quickbooks.company import Company, display_name
 from qbwc_server.simulator.quickbooks.convert import Data
 from qbwc_server.simulator.quickbooks.responses import Status, partly_found
 from qbxml.values import parse_date, parse_datetime
 
-Match = tuple[str, str]  # (kind name, ListID or TxnID)
+Match = tuple[str, str]  # (object type name, ListID or TxnID)
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,14 @@ def _when(text: str | None, tz: Any, *, end: bool) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=tz)
 
 
-def run_query(company: Company, kinds: tuple[Kind, ...], request: etree._Element) -> QueryResult:
-    """Every object of ``kinds`` the request's filters select, in QuickBooks' order."""
-    is_txn = kinds[0].is_txn
+def run_query(
+    company: Company, otypes: tuple[ObjectType, ...], request: etree._Element
+) -> QueryResult:
+    """Every object of ``otypes`` the request's filters select, in QuickBooks' order."""
+    is_txn = otypes[0].is_txn
     ids = _texts(request, "TxnID" if is_txn else "ListID")
     names = [] if is_txn else _texts(request, "FullName")
-    pool = [(kind, obj) for kind in kinds for obj in company.iter_kind(kind.name)]
+    pool = [(otype, obj) for otype in otypes for obj in company.iter_type(otype.name)]
     if not is_txn:
         pool.sort(key=lambda pair: display_name(pair[0], pair[1]).casefold())
     if ids or names:
@@ -63,11 +65,11 @@ def run_query(company: Company, kinds: tuple[Kind, ...], request: etree._Element
     limit = _text(request, "MaxReturned")
     if limit:
         selected = selected[: int(limit)]
-    return QueryResult([(kind.name, obj[kind.id_field]) for kind, obj in selected])
+    return QueryResult([(otype.name, obj[otype.id_field]) for otype, obj in selected])
 
 
 def _by_identity(
-    pool: list[tuple[Kind, Data]], ids: list[str], names: list[str], is_txn: bool
+    pool: list[tuple[ObjectType, Data]], ids: list[str], names: list[str], is_txn: bool
 ) -> QueryResult:
     field = "TxnID" if is_txn else "ListID"
     matches: list[Match] = []
@@ -75,12 +77,12 @@ def _by_identity(
     for wanted in ids or names:
         hit = next(
             (
-                (kind, obj)
-                for kind, obj in pool
+                (otype, obj)
+                for otype, obj in pool
                 if (
                     obj[field] == wanted
                     if ids
-                    else display_name(kind, obj).casefold() == wanted.casefold()
+                    else display_name(otype, obj).casefold() == wanted.casefold()
                 )
             ),
             None,
@@ -92,9 +94,9 @@ def _by_identity(
     return QueryResult(matches, partly_found(missing[0]) if missing else None)
 
 
-def _keep(company: Company, kind: Kind, obj: Data, request: etree._Element, tz: Any) -> bool:
-    checks = _list_checks if not kind.is_txn else _txn_checks
-    return checks(company, kind, obj, request, tz)
+def _keep(company: Company, otype: ObjectType, obj: Data, request: etree._Element, tz: Any) -> bool:
+    checks = _list_checks if not otype.is_txn else _txn_checks
+    return checks(company, otype, obj, request, tz)
 
 
 def _modified_ok(obj: Data, start: str | None, stop: str | None, tz: Any) -> bool:
@@ -113,7 +115,9 @@ def _match(value: str, criterion: str | None, wanted: str) -> bool:
     return wanted in value
 
 
-def _list_checks(company: Company, kind: Kind, obj: Data, request: etree._Element, tz: Any) -> bool:
+def _list_checks(
+    company: Company, otype: ObjectType, obj: Data, request: etree._Element, tz: Any
+) -> bool:
     status = _text(request, "ActiveStatus") or "ActiveOnly"
     active = obj.get("IsActive", "true") == "true"
     if (status == "ActiveOnly" and not active) or (status == "InactiveOnly" and active):
@@ -122,7 +126,7 @@ def _list_checks(company: Company, kind: Kind, obj: Data, request: etree._Elemen
         obj, _text(request, "FromModifiedDate"), _text(request, "ToModifiedDate"), tz
     ):
         return False
-    name = display_name(kind, obj)
+    name = display_name(otype, obj)
     name_filter = request.find("NameFilter")
     if name_filter is not None and not _match(
         name, _text(name_filter, "MatchCriterion"), _text(name_filter, "Name") or ""
@@ -139,7 +143,9 @@ def _list_checks(company: Company, kind: Kind, obj: Data, request: etree._Elemen
     return not (types and obj.get("AccountType") not in types)
 
 
-def _txn_checks(company: Company, kind: Kind, obj: Data, request: etree._Element, tz: Any) -> bool:
+def _txn_checks(
+    company: Company, otype: ObjectType, obj: Data, request: etree._Element, tz: Any
+) -> bool:
     refs = _texts(request, "RefNumber")
     if refs and obj.get("RefNumber", "").casefold() not in {r.casefold() for r in refs}:
         return False
@@ -157,7 +163,7 @@ def _txn_checks(company: Company, kind: Kind, obj: Data, request: etree._Element
         if (low and obj["TxnDate"] < low) or (high and obj["TxnDate"] > high):
             return False
     entity = request.find("EntityFilter")
-    if entity is not None and not _entity_ok(company, kind, obj, entity):
+    if entity is not None and not _entity_ok(company, otype, obj, entity):
         return False
     ref_filter = request.find("RefNumberFilter")
     if ref_filter is not None and not _match(
@@ -178,11 +184,11 @@ def _txn_checks(company: Company, kind: Kind, obj: Data, request: etree._Element
     return True
 
 
-def _entity_ok(company: Company, kind: Kind, obj: Data, entity: etree._Element) -> bool:
-    ref = obj.get(kind.entity_ref) or {}
+def _entity_ok(company: Company, otype: ObjectType, obj: Data, entity: etree._Element) -> bool:
+    ref = obj.get(otype.entity_ref) or {}
     own_id = ref.get("ListID", "")
-    owner_kinds = ("Customer",) if kind.entity_ref == "CustomerRef" else ("Vendor",)
-    found = company.find_id(owner_kinds, own_id)
+    owner_types = ("Customer",) if otype.entity_ref == "CustomerRef" else ("Vendor",)
+    found = company.find_id(owner_types, own_id)
     full = display_name(found[0], found[1]).casefold() if found else ""
     if _texts(entity, "ListID"):
         return own_id in _texts(entity, "ListID")
@@ -190,17 +196,17 @@ def _entity_ok(company: Company, kind: Kind, obj: Data, entity: etree._Element) 
         return full in {n.casefold() for n in _texts(entity, "FullName")}
     parents: list[str] = []
     for list_id in _texts(entity, "ListIDWithChildren"):
-        parent = company.find_id(owner_kinds, list_id)
+        parent = company.find_id(owner_types, list_id)
         if parent is not None:
             parents.append(display_name(parent[0], parent[1]).casefold())
     parents += [n.casefold() for n in _texts(entity, "FullNameWithChildren")]
     return any(full == p or full.startswith(p + ":") for p in parents)
 
 
-def kinds_for(kind_or_group: str) -> tuple[Kind, ...]:
-    """The kinds a query answers: one kind, or every kind of a group (Item, Terms)."""
+def types_for(type_or_group: str) -> tuple[ObjectType, ...]:
+    """The object types a query answers: one, or every type of a group (Item, Terms)."""
     from qbwc_server.simulator.quickbooks.catalog import GROUPS
 
-    if kind_or_group in GROUPS:
-        return GROUPS[kind_or_group]
-    return (KINDS[kind_or_group],)
+    if type_or_group in GROUPS:
+        return GROUPS[type_or_group]
+    return (OBJECT_TYPES[type_or_group],)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from qbwc_server.simulator.quickbooks.catalog import KINDS, REFS, Kind
+from qbwc_server.simulator.quickbooks.catalog import OBJECT_TYPES, REFS, ObjectType
 from qbwc_server.simulator.quickbooks.company import Company, display_name
 from qbwc_server.simulator.quickbooks.convert import Data
 from qbwc_server.simulator.quickbooks.responses import StatusError, invalid_reference, too_long
 
 
-def resolve_refs(company: Company, owner: Kind, data: Data, *, line: bool = False) -> None:
+def resolve_refs(company: Company, owner: ObjectType, data: Data, *, line: bool = False) -> None:
     """Replace each known reference in ``data`` by the full ``{ListID, FullName}`` pair.
 
     Raises StatusError 3140 for a reference to nothing and 3070 for a FullName longer than the
@@ -29,7 +29,7 @@ def resolve_refs(company: Company, owner: Kind, data: Data, *, line: bool = Fals
                 data[key] = resolve_one(company, owner, key, value, target, line=line)
 
 
-def _targets(owner: Kind, key: str) -> tuple[str, tuple[str, ...]] | None:
+def _targets(owner: ObjectType, key: str) -> tuple[str, tuple[str, ...]] | None:
     if key == "ParentRef":
         return owner.name, (owner.name,)
     return REFS.get(key)
@@ -37,7 +37,7 @@ def _targets(owner: Kind, key: str) -> tuple[str, tuple[str, ...]] | None:
 
 def resolve_one(
     company: Company,
-    owner: Kind,
+    owner: ObjectType,
     key: str,
     ref: dict[str, Any],
     target: tuple[str, tuple[str, ...]],
@@ -45,13 +45,13 @@ def resolve_one(
     line: bool = False,
 ) -> Data:
     """One reference, resolved (see resolve_refs)."""
-    label, kinds = target
+    label, otypes = target
     list_id = ref.get("ListID") or ""
     full_name = ref.get("FullName") or ""
-    if not list_id and len(full_name) > KINDS[kinds[0]].max_full_name:
+    if not list_id and len(full_name) > OBJECT_TYPES[otypes[0]].max_full_name:
         raise StatusError(too_long(full_name, "FullName"))
-    found = company.find_id(kinds, list_id) if list_id else company.find_name(kinds, full_name)
+    found = company.find_id(otypes, list_id) if list_id else company.find_name(otypes, full_name)
     if found is None:
         raise StatusError(invalid_reference(label, list_id or full_name, owner.name, line=line))
-    kind, obj = found
-    return {"ListID": obj["ListID"], "FullName": display_name(kind, obj)}
+    otype, obj = found
+    return {"ListID": obj["ListID"], "FullName": display_name(otype, obj)}

@@ -83,22 +83,22 @@ def too_long(value: str, field: str) -> Status:
     return Status(3070, "Error", f'The string "{value}" in the field "{field}" is too long.')
 
 
-def locked_list(kind: str, name: str) -> Status:
+def locked_list(otype: str, name: str) -> Status:
     """3180: the list is locked by another user (real text, consolibyte sample)."""
     return Status(
         3180,
         "Error",
-        f'There was an error when saving a {kind} list, element "{name}". '
+        f'There was an error when saving a {otype} list, element "{name}". '
         "QuickBooks error message: This list has been modified by another user.",
     )
 
 
-def locked_txn(kind: str) -> Status:
+def locked_txn(otype: str) -> Status:
     """3175: a transaction could not be locked for saving (wording inferred)."""
     return Status(
         3175,
         "Error",
-        f"There was an error when saving a {kind} transaction. "
+        f"There was an error when saving a {otype} transaction. "
         "QuickBooks error message: This list has been modified by another user.",
     )
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from qbwc_server.simulator.quickbooks.catalog import GROUPS, KINDS
+from qbwc_server.simulator.quickbooks.catalog import GROUPS, OBJECT_TYPES
 from qbwc_server.simulator.quickbooks.company import Company
 from qbwc_server.simulator.quickbooks.lists import add_list
 from qbwc_server.simulator.quickbooks.responses import StatusError
@@ -59,7 +59,7 @@ def seed_company(company: Company, data: Mapping[str, Any] | pathlib.Path | str)
 
 
 def _seed(company: Company, data: Mapping[str, Any]) -> None:
-    unknown = sorted(set(data) - set(KINDS) - {"_state"})
+    unknown = sorted(set(data) - set(OBJECT_TYPES) - {"_state"})
     if unknown:
         raise SeedError(f"unknown types in fixture: {', '.join(unknown)}")
     state = data.get("_state", {})
@@ -68,13 +68,13 @@ def _seed(company: Company, data: Mapping[str, Any]) -> None:
         if moment > company.clock.now():
             company.clock.set(moment)
     for name in SEED_ORDER:
-        kind = KINDS[name]
+        otype = OBJECT_TYPES[name]
         for record in data.get(name, []):
             try:
-                if kind.is_txn:
-                    add_txn(company, kind, copy.deepcopy(record), keep_ids=True)
+                if otype.is_txn:
+                    add_txn(company, otype, copy.deepcopy(record), keep_ids=True)
                 else:
-                    add_list(company, kind, copy.deepcopy(record), keep_ids=True)
+                    add_list(company, otype, copy.deepcopy(record), keep_ids=True)
             except StatusError as error:
                 raise SeedError(f"{name} {record!r}: {error.status.message}") from error
     company.set_counters(state.get("counters", {}))
@@ -104,8 +104,8 @@ def find_objects(
     A string criterion on a reference field matches its FullName or ListID.
     """
     if type_name in GROUPS:
-        names = [kind.name for kind in GROUPS[type_name]]
-    elif type_name in KINDS:
+        names = [otype.name for otype in GROUPS[type_name]]
+    elif type_name in OBJECT_TYPES:
         names = [type_name]
     else:
         raise KeyError(f"unknown list or transaction type {type_name!r}")

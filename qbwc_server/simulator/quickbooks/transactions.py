@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from qbwc_server.simulator.quickbooks.catalog import Kind
+from qbwc_server.simulator.quickbooks.catalog import ObjectType
 from qbwc_server.simulator.quickbooks.company import Company
 from qbwc_server.simulator.quickbooks.convert import Data, retify
 from qbwc_server.simulator.quickbooks.derive import recompute, sales_totals
@@ -30,18 +30,18 @@ _FLAGS = {
 
 
 def add_txn(
-    company: Company, kind: Kind, payload: dict[str, Any], *, keep_ids: bool = False
+    company: Company, otype: ObjectType, payload: dict[str, Any], *, keep_ids: bool = False
 ) -> Data:
     """Add a transaction from an XxxAdd payload; returns the stored object."""
     data = retify(payload)
-    resolve_refs(company, kind, data)
+    resolve_refs(company, otype, data)
     at = company.clock.now() if keep_ids and data.get("TxnID") else company.clock.tick()
     data.setdefault("TxnDate", at.date().isoformat())
-    _default_account(company, kind, data)
-    if kind.name == "ReceivePayment":
+    _default_account(company, otype, data)
+    if otype.name == "ReceivePayment":
         data.setdefault("DepositToAccountRef", _account_ref(company, "UndepositedFunds"))
         _apply_payment(company, data, exclude=None)
-    for flag in _FLAGS.get(kind.name, ()):
+    for flag in _FLAGS.get(otype.name, ()):
         data.setdefault(flag, "false")
     if keep_ids and data.get("TxnID"):
         company.txn_counter = max(company.txn_counter, int(data["TxnID"].split("-")[0], 16))
@@ -56,40 +56,40 @@ def add_txn(
         company.txn_number = max(company.txn_number, int(data["TxnNumber"]))
     else:
         data["TxnNumber"] = company.next_txn_number()
-    _number_lines(company, kind, data, at)
-    _fill_lines(company, kind, data)
-    _due_date(company, kind, data)
-    company.objects[kind.name][data["TxnID"]] = data
+    _number_lines(company, otype, data, at)
+    _fill_lines(company, otype, data)
+    _due_date(company, otype, data)
+    company.objects[otype.name][data["TxnID"]] = data
     recompute(company)
     return data
 
 
-def mod_txn(company: Company, kind: Kind, payload: dict[str, Any]) -> Data:
+def mod_txn(company: Company, otype: ObjectType, payload: dict[str, Any]) -> Data:
     """Apply an XxxMod payload: header fields replace, line lists are rewritten as given."""
     txn_id = str(payload.get("TxnID", ""))
-    stored = company.get(kind.name, txn_id)
+    stored = company.get(otype.name, txn_id)
     if stored is None:
         raise StatusError(not_found(txn_id))
     current = copy.deepcopy(stored)
     check_edit_sequence(current, payload)
     skip = ("TxnID", "EditSequence", "ClearExpenseLines", "ClearItemLines")
     changes = retify({k: v for k, v in payload.items() if k not in skip})
-    resolve_refs(company, kind, changes)
+    resolve_refs(company, otype, changes)
     at = company.clock.tick()
-    for tag in kind.lines:
+    for tag in otype.lines:
         if tag in changes:
             changes[tag] = _merge_lines(current.get(tag, []), changes[tag])
     updated = merge(current, changes)
     for flag, tag in (("ClearExpenseLines", "ExpenseLineRet"), ("ClearItemLines", "ItemLineRet")):
         if str(payload.get(flag, "")).lower() == "true":
             updated.pop(tag, None)
-    if kind.name == "ReceivePayment":
+    if otype.name == "ReceivePayment":
         _apply_payment(company, updated, exclude=txn_id)
-    _number_lines(company, kind, updated, at)
-    _fill_lines(company, kind, updated)
+    _number_lines(company, otype, updated, at)
+    _fill_lines(company, otype, updated)
     updated["TimeModified"] = stamp_text(at)
     updated["EditSequence"] = str(int(at.timestamp()))
-    company.objects[kind.name][txn_id] = updated
+    company.objects[otype.name][txn_id] = updated
     recompute(company)
     return updated
 
@@ -108,17 +108,17 @@ def _merge_lines(existing: list[Data], given: list[Data]) -> list[Data]:
     return lines
 
 
-def _number_lines(company: Company, kind: Kind, data: Data, at: datetime) -> None:
-    for tag in kind.lines:
+def _number_lines(company: Company, otype: ObjectType, data: Data, at: datetime) -> None:
+    for tag in otype.lines:
         for line in data.get(tag, []):
             if tag != "AppliedToTxnRet" and not line.get("TxnLineID"):
                 line["TxnLineID"] = company.new_txn_id(at)
 
 
-def _fill_lines(company: Company, kind: Kind, data: Data) -> None:
+def _fill_lines(company: Company, otype: ObjectType, data: Data) -> None:
     """Work out line amounts and the transaction's totals."""
-    if kind.name in ("Invoice", "CreditMemo"):
-        for line in data.get(kind.lines[0], []):
+    if otype.name in ("Invoice", "CreditMemo"):
+        for line in data.get(otype.lines[0], []):
             item = _item_of(company, line)
             sales = item.get("SalesOrPurchase") or item.get("SalesAndPurchase") or {}
             line.setdefault("Desc", sales.get("Desc") or sales.get("SalesDesc"))
@@ -131,8 +131,8 @@ def _fill_lines(company: Company, kind: Kind, data: Data) -> None:
                 line.setdefault("SalesTaxCodeRef", item["SalesTaxCodeRef"])
             if line.get("Desc") is None:
                 line.pop("Desc")
-        sales_totals(company, kind, data)
-    elif kind.name == "Bill":
+        sales_totals(company, otype, data)
+    elif otype.name == "Bill":
         total = Decimal(0)
         for line in data.get("ExpenseLineRet", []):
             total += money(line.get("Amount"))
@@ -195,9 +195,9 @@ def _open_balance(company: Company, invoice: Data, exclude: str | None) -> Decim
     return balance
 
 
-def _default_account(company: Company, kind: Kind, data: Data) -> None:
-    if kind.name in _ACCOUNT_DEFAULTS:
-        field, account_type = _ACCOUNT_DEFAULTS[kind.name]
+def _default_account(company: Company, otype: ObjectType, data: Data) -> None:
+    if otype.name in _ACCOUNT_DEFAULTS:
+        field, account_type = _ACCOUNT_DEFAULTS[otype.name]
         if field not in data:
             ref = _account_ref(company, account_type)
             if ref:
@@ -205,19 +205,19 @@ def _default_account(company: Company, kind: Kind, data: Data) -> None:
 
 
 def _account_ref(company: Company, wanted: str) -> Data:
-    for account in company.iter_kind("Account"):
+    for account in company.iter_type("Account"):
         if wanted in (account.get("AccountType"), account.get("SpecialAccountType")):
             return {"ListID": account["ListID"], "FullName": account["FullName"]}
     return {}
 
 
-def _due_date(company: Company, kind: Kind, data: Data) -> None:
-    if kind.name not in ("Invoice", "Bill", "CreditMemo") or "DueDate" in data:
+def _due_date(company: Company, otype: ObjectType, data: Data) -> None:
+    if otype.name not in ("Invoice", "Bill", "CreditMemo") or "DueDate" in data:
         return
     txn_date = parse_date(data["TxnDate"])
     assert txn_date is not None
-    if "TermsRef" not in data and kind.entity_ref:
-        terms = _entity_terms(company, kind, data)
+    if "TermsRef" not in data and otype.entity_ref:
+        terms = _entity_terms(company, otype, data)
         if terms:
             data["TermsRef"] = terms
     terms_ref = data.get("TermsRef")
@@ -234,14 +234,14 @@ def _due_date(company: Company, kind: Kind, data: Data) -> None:
     data["DueDate"] = due.isoformat()
 
 
-def _entity_terms(company: Company, kind: Kind, data: Data) -> Data | None:
+def _entity_terms(company: Company, otype: ObjectType, data: Data) -> Data | None:
     """The terms of the customer (or its parent) or vendor, which QuickBooks fills in."""
-    ref = data.get(kind.entity_ref)
-    owner_kind = "Vendor" if kind.entity_ref == "VendorRef" else "Customer"
-    owner = company.get(owner_kind, ref["ListID"]) if ref else None
+    ref = data.get(otype.entity_ref)
+    owner_type = "Vendor" if otype.entity_ref == "VendorRef" else "Customer"
+    owner = company.get(owner_type, ref["ListID"]) if ref else None
     while owner is not None:
         if owner.get("TermsRef"):
             return dict(owner["TermsRef"])
         parent = owner.get("ParentRef")
-        owner = company.get(owner_kind, parent["ListID"]) if parent else None
+        owner = company.get(owner_type, parent["ListID"]) if parent else None
     return None

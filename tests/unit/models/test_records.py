@@ -371,7 +371,7 @@ BAD: list[tuple[str, str, object, str, str]] = [
     ("item", "rate", 75, "rate", "wrong_type"),
     ("item", "taxable", "yes", "taxable", "wrong_type"),
     ("terms", "due_days", "30", "due_days", "wrong_type"),
-    ("terms", "due_days", 30.0, "due_days", "wrong_type"),
+    ("terms", "due_days", 30.5, "due_days", "wrong_type"),
     ("terms", "due_days", True, "due_days", "wrong_type"),
     ("terms", "discount_percent", 2.5, "discount_percent", "wrong_type"),
     ("invoice", "date", 20260203, "date", "wrong_type"),
@@ -510,6 +510,7 @@ def test_bad_field_is_named_with_its_code(
         ("invoice", "lines.0.amount", "0000000000001", "1.00"),
         ("invoice", "lines.0.quantity", "0.00001", "0.00001"),
         ("terms", "due_days", 999, 999),
+        ("terms", "due_days", 30.0, 30),  # to JSON (Schema) 30.0 is the integer 30
         ("terms", "discount_percent", "100", "100"),
         ("terms", "discount_days", 0, 0),
         ("invoice", "due_date", None, _ABSENT),  # null is the same as leaving it out

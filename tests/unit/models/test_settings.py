@@ -34,6 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "job_name_format": "{number} - {address}",
     "payment_ar_account": None,
     "expense_export_status": "paid",
+    "poll_seconds": None,
 }
 _ABSENT = object()
 BOOLEAN_SETTINGS = [key for key, value in DEFAULTS.items() if isinstance(value, bool)]
@@ -254,7 +255,8 @@ def test_company_password_is_kept_exactly() -> None:
         ("qbwc_password", 12345678, "wrong_type"),
         ("qbwc_password", "pass\x00word", "control_characters"),
         ("settings", "uppercase", "wrong_type"),
-        ("enabled", True, "unknown_field"),
+        ("enabled", "yes", "wrong_type"),
+        ("owner_id", "x", "unknown_field"),
     ],
 )
 def test_bad_company_create(key: str, value: object, code: str) -> None:
@@ -300,7 +302,9 @@ def test_company_patch_keeps_only_what_was_sent() -> None:
         ({"name": None}, [("name", "wrong_type")]),
         ({"settings": None}, [("settings", "wrong_type")]),
         ({"settings": {"uppercase": "yes"}}, [("settings.uppercase", "wrong_type")]),
-        ({"qbwc_password": "new-password"}, [("qbwc_password", "unknown_field")]),
+        ({"qbwc_password": "short"}, [("qbwc_password", "invalid")]),
+        ({"qbwc_password": None}, [("qbwc_password", "wrong_type")]),
+        ({"password_hash": "x"}, [("password_hash", "unknown_field")]),
         ({"enabled": 1, "color": "red"}, [("enabled", "wrong_type"), ("color", "unknown_field")]),
     ],
 )

@@ -75,7 +75,7 @@ def test_emoji_is_replaced_with_a_note_and_uppercase_capitalises() -> None:
     ctx = BuildContext(uppercase=True)
     el = class_add(Class("Café 🏠 jobs"), ctx)
     assert el.findtext("ClassAdd/Name") == "CAFÉ ? JOBS"
-    assert [(n.path, n.kind) for n in ctx.notes] == [("ClassAddRq/ClassAdd/Name", "replaced")]
+    assert [(n.path, n.change) for n in ctx.notes] == [("ClassAddRq/ClassAdd/Name", "replaced")]
 
 
 @pytest.mark.parametrize("name", ["", "   ", "\x00\x01", "\r\n\t"])

@@ -142,7 +142,7 @@ def test_overlong_and_unstorable_values_are_noted_and_uppercase_applies() -> Non
     name = body.findtext("Name") or ""
     assert len(name) <= 41 and name == name.upper() and "🏠" not in name
     assert body.findtext("Email") == "Ana@X.com"  # e-mail is never capitalised
-    kinds = {(n.path, n.kind) for n in ctx.notes}
+    kinds = {(n.path, n.change) for n in ctx.notes}
     assert ("CustomerAddRq/CustomerAdd/Name", "truncated") in kinds
     assert ("CustomerAddRq/CustomerAdd/Name", "replaced") in kinds
 
@@ -343,5 +343,5 @@ def test_every_field_overlong_is_cut_to_its_schema_length(version: str, mod: boo
     ctx = BuildContext(version=version)
     rq = customer_mod(rec, Identity("1-2", "3"), ctx) if mod else customer_add(rec, ctx)
     assert_request_valid(rq, version)
-    assert {n.kind for n in ctx.notes} == {"truncated"}
+    assert {n.change for n in ctx.notes} == {"truncated"}
     assert len(ctx.notes) == 19  # 13 text fields and 6 address parts, each cut once

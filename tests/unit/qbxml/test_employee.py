@@ -136,7 +136,7 @@ def test_employee_notes_and_uppercase() -> None:
     first = body.findtext("FirstName") or ""
     assert len(first) == 25 and first == first.upper()
     assert "👷" not in (body.findtext("LastName") or "")
-    kinds = {(n.path, n.kind) for n in ctx.notes}
+    kinds = {(n.path, n.change) for n in ctx.notes}
     assert ("EmployeeAddRq/EmployeeAdd/FirstName", "truncated") in kinds
     assert ("EmployeeAddRq/EmployeeAdd/LastName", "replaced") in kinds
 

@@ -56,7 +56,7 @@ def test_clean_text(value: str, kwargs: dict[str, object], expected: str, kinds:
     options: dict[str, object] = {"max_len": 41, **kwargs}
     result = clean_text(value, path="CustomerAdd/Name", notes=notes, **options)  # type: ignore[arg-type]
     assert result == expected
-    assert [n.kind for n in notes] == kinds
+    assert [n.change for n in notes] == kinds
     assert all(n.path == "CustomerAdd/Name" for n in notes)
 
 
@@ -86,7 +86,7 @@ def test_clean_text_fits_encodes_and_notes_every_change(
     result = clean_text(
         text, path="P", max_len=max_len, uppercase=upper, multiline=multiline, notes=notes
     )
-    kinds = [n.kind for n in notes]
+    kinds = [n.change for n in notes]
     assert len(result) <= max_len
     result.encode("cp1252")
     source = text.upper() if upper else text  # capitals first, then the character check

@@ -131,7 +131,7 @@ def test_overlong_name_is_truncated_and_uppercase_capitalises() -> None:
     assert el.findtext("ItemServiceAdd/SalesOrPurchase/Desc") == (
         "TEAR-OFF AND INSTALL,\nPER SQUARE"
     )
-    assert [(n.path, n.kind) for n in ctx.notes] == [
+    assert [(n.path, n.change) for n in ctx.notes] == [
         ("ItemServiceAddRq/ItemServiceAdd/Name", "truncated")
     ]
 
@@ -140,7 +140,7 @@ def test_emoji_in_description_is_replaced_with_a_note() -> None:
     ctx = BuildContext()
     el = item_add(item(description="Gutters 🌧️ cleaned"), ctx)
     assert el.findtext("ItemServiceAdd/SalesOrPurchase/Desc") == "Gutters ?? cleaned"
-    assert [(n.path, n.kind) for n in ctx.notes] == [
+    assert [(n.path, n.change) for n in ctx.notes] == [
         ("ItemServiceAddRq/ItemServiceAdd/SalesOrPurchase/Desc", "replaced")
     ]
 

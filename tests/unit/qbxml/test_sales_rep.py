@@ -125,6 +125,6 @@ def test_overlong_initials_are_cut_and_noted() -> None:
     ctx = BuildContext()
     body = sales_rep_add(SalesRep("ABCDEFG", Ref(list_id="80000004-1")), ctx).find("SalesRepAdd")
     assert body is not None and body.findtext("Initial") == "ABCDE"
-    assert [(n.path, n.kind) for n in ctx.notes] == [
+    assert [(n.path, n.change) for n in ctx.notes] == [
         ("SalesRepAddRq/SalesRepAdd/Initial", "truncated")
     ]

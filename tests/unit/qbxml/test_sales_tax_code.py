@@ -65,7 +65,9 @@ def test_names_longer_than_a_code_are_cut_with_a_note() -> None:
     ctx = BuildContext()
     el = sales_tax_code_query(ctx, full_names=["Taxable"])
     assert el.findtext("FullName") == "Tax"
-    assert [(n.path, n.kind) for n in ctx.notes] == [("SalesTaxCodeQueryRq/FullName", "truncated")]
+    assert [(n.path, n.change) for n in ctx.notes] == [
+        ("SalesTaxCodeQueryRq/FullName", "truncated")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -72,7 +72,7 @@ def test_terms_name_is_cut_to_31_with_a_note_and_capitalised() -> None:
     ctx = BuildContext(uppercase=True)
     el = terms_add(StandardTerms("Net 30 days for commercial accounts"), ctx)
     assert el.findtext("StandardTermsAdd/Name") == "NET 30 DAYS FOR COMMERCIAL ACCO"
-    assert [(n.path, n.kind) for n in ctx.notes] == [
+    assert [(n.path, n.change) for n in ctx.notes] == [
         ("StandardTermsAddRq/StandardTermsAdd/Name", "truncated")
     ]
 
@@ -81,7 +81,7 @@ def test_terms_name_with_emoji_is_replaced_with_a_note() -> None:
     ctx = BuildContext()
     el = terms_add(StandardTerms("Net 30 ✅", 30), ctx)
     assert el.findtext("StandardTermsAdd/Name") == "Net 30 ?"
-    assert [n.kind for n in ctx.notes] == ["replaced"]
+    assert [n.change for n in ctx.notes] == ["replaced"]
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,7 @@ def test_vendor_queries_for_the_two_way_import(version: str) -> None:
 def test_overlong_vendor_name_is_cut_and_noted() -> None:
     ctx = BuildContext()
     vendor_add(Vendor(name="X" * 60), ctx)
-    assert [(n.path, n.kind) for n in ctx.notes] == [("VendorAddRq/VendorAdd/Name", "truncated")]
+    assert [(n.path, n.change) for n in ctx.notes] == [("VendorAddRq/VendorAdd/Name", "truncated")]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
