@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from qbwc_server.errors import ConfigError
 
@@ -70,8 +70,15 @@ class Settings:
 
     @property
     def support_url(self) -> str:
-        """The AppSupport page: same host as AppURL, served by us."""
-        return self.public_url.rstrip("/") + "/support"
+        """The AppSupport page: the public URL's path + ``/support`` (its query and fragment
+        left out), which the server answers (``support_path``), as well as /qbwc/support."""
+        url = urlsplit(self.public_url)
+        return urlunsplit((url.scheme, url.netloc, self.support_path, "", ""))
+
+    @property
+    def support_path(self) -> str:
+        """The path of ``support_url`` (``/sync/qbwc/support`` for ``https://h/sync/qbwc``)."""
+        return urlsplit(self.public_url).path.rstrip("/") + "/support"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

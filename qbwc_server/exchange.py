@@ -296,7 +296,9 @@ class Exchange:
                     f"QuickBooks' answer could not be read ({exc}). The requests it "
                     "answered will be checked before anything is sent again."
                 )
-                release_in_flight(tx, self.handlers, session, company_id)
+                release_in_flight(
+                    tx, self.handlers, session, company_id, self.settings.request_max_attempts
+                )
                 return self._end_with_error(tx, session, reason)
             company = tx.companies.get(company_id)
             env = self._env(tx, company, session.qbxml_version or "13.0")
@@ -455,7 +457,9 @@ class Exchange:
             else:
                 self._finish(tx, in_flight[0], session.company_id, Outcome("failed", words), None)
             return self._percent(tx, session.id, session.company_id)
-        release_in_flight(tx, self.handlers, session, session.company_id)
+        release_in_flight(
+            tx, self.handlers, session, session.company_id, self.settings.request_max_attempts
+        )
         return self._end_with_error(tx, session, words)
 
     def _end_with_error(self, tx: Tx, session: SessionRow, reason: str) -> int:
@@ -490,6 +494,8 @@ class Exchange:
         for req in tx.queue.in_state(company_id, "uncertain"):
             handler = self.handlers.get(req.entity, req.action)
             if handler is not None and not handler.writes:
+                if give_up(tx, req, "uncertain", self.settings.request_max_attempts):
+                    continue
                 tx.queue.move(req.id, "uncertain", "queued", session_id=None)
                 tx.log.write(
                     company_id,
@@ -501,16 +507,41 @@ class Exchange:
                 )
 
 
+def give_up(tx: Tx, req: RequestRow, expected: str, max_attempts: int | None) -> bool:
+    """Fail ``req`` (and what waits on it) when its tries are used up; True if it was."""
+    if max_attempts is None or req.attempts < max_attempts:
+        return False
+    reason = f"No answer came after {req.attempts} tries; gave up"
+    tx.queue.move(req.id, expected, "failed", error=reason)
+    tx.queue.fail_dependents(req.id, f"waits for request {req.id}, which failed: {reason}")
+    tx.log.write(
+        req.company_id,
+        "failed",
+        reason,
+        level="error",
+        request_id=req.id,
+        record_kind=req.record_kind,
+        record_id=req.record_id,
+    )
+    return True
+
+
 def release_in_flight(
-    tx: Tx, handlers: HandlerRegistry, session: SessionRow, company_id: int
+    tx: Tx,
+    handlers: HandlerRegistry,
+    session: SessionRow,
+    company_id: int,
+    max_attempts: int | None = None,
 ) -> int:
-    """Requests sent in ``session`` whose answer never came: reads go back to the queue,
-    writes become uncertain (they are checked in QuickBooks before anything is re-sent)."""
+    """Requests sent in ``session`` whose answer never came: reads go back to the queue
+    (failed once ``max_attempts`` tries are used up), writes become uncertain (they are
+    checked in QuickBooks before anything is re-sent)."""
     released = 0
     for req in tx.queue.in_state(company_id, "sent", session_id=session.id):
         handler = handlers.get(req.entity, req.action)
         if handler is not None and not handler.writes:
-            tx.queue.move(req.id, "sent", "queued", session_id=None)
+            if not give_up(tx, req, "sent", max_attempts):
+                tx.queue.move(req.id, "sent", "queued", session_id=None)
         else:
             tx.queue.move(req.id, "sent", "uncertain")
             tx.log.write(

@@ -222,7 +222,9 @@ class QbwcService:
                 state="expired",
                 last_error="The session ended without closeConnection.",
             )
-            released = release_in_flight(tx, self.exchange.handlers, old, company_id)
+            released = release_in_flight(
+                tx, self.exchange.handlers, old, company_id, self.settings.request_max_attempts
+            )
             metrics.record_session("lost")
             tx.log.write(
                 company_id,
@@ -280,7 +282,9 @@ class QbwcService:
                 session_id=session.id,
                 details={"hresult": hresult, "try": tries},
             )
-            release_in_flight(tx, self.exchange.handlers, session, company.id)
+            release_in_flight(
+                tx, self.exchange.handlers, session, company.id, self.settings.request_max_attempts
+            )
             if tries <= self.settings.connection_error_retries:
                 tx.sessions.update(session.id, connection_errors=tries)
                 return company.company_file or ""
@@ -330,7 +334,13 @@ class QbwcService:
             summary = _summary(session)
             new_state = "closed" if session.state == "open" else session.state
             if session.company_id is not None:
-                release_in_flight(tx, self.exchange.handlers, session, session.company_id)
+                release_in_flight(
+                    tx,
+                    self.exchange.handlers,
+                    session,
+                    session.company_id,
+                    self.settings.request_max_attempts,
+                )
                 company = tx.companies.get(session.company_id)
                 failed = new_state == "failed"
                 changes = _session_end_changes(company, failed=failed, now=tx.now())

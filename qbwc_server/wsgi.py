@@ -72,7 +72,7 @@ class Application:
             environ["PATH_INFO"] = path[len("/qbwc") :]
             return self.soap(environ, start_response)
         request = Request(environ)
-        if path == "/qbwc/support":
+        if path in ("/qbwc/support", self.settings.support_path):
             response = Response(SUPPORT_PAGE, mimetype="text/html")
         elif path.startswith("/api/"):
             response = self.api(request)

@@ -69,7 +69,7 @@ def test_zeep_from_intuits_wsdl_imports_accounts(server: LiveServer) -> None:
     assert original.closeConnection(ticket) == "Synced 1, 0 failed"
     shown = server.qbwc("company", "show", "ridgeline")
     assert r"C:\QB\Ridgeline.QBW" in shown and "13.0" in shown
-    assert "Imported account records" in server.qbwc("log", "ridgeline")
+    assert "Imported accounts" in server.qbwc("log", "ridgeline")
     assert PASSWORD not in server.server_log() and ticket not in server.server_log()
 
 
