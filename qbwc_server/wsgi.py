@@ -12,7 +12,7 @@ from werkzeug.wrappers import Request, Response
 
 from qbwc_server import logs, metrics
 from qbwc_server.admin import make_admin
-from qbwc_server.api import Api
+from qbwc_server.api import Api, error_response
 from qbwc_server.bounded_read import MARK as BOUNDED
 from qbwc_server.bounded_read import bounded_read
 from qbwc_server.config import Settings
@@ -89,7 +89,7 @@ class Application:
                 mimetype="text/plain",
             )
         else:
-            response = Response("Not found\n", status=404, mimetype="text/plain")
+            response = error_response(404, "not_found", f"no endpoint {path}")
         return response(request.environ, start_response)
 
     def _health(self) -> Response:

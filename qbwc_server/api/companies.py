@@ -40,11 +40,16 @@ def company_json(company: CompanyRow) -> dict[str, Any]:
 
 
 def create(api: Api, request: Request, token: TokenRow) -> Response:
-    """POST /companies {name, qbwc_username, qbwc_password, settings?, enabled?} -> 201."""
+    """POST /companies {name, qbwc_username, qbwc_password?, settings?, enabled?} -> 201.
+
+    Without ``qbwc_password`` the server generates one and answers it, this once only."""
     require_admin(token, "creating a company")
-    company, _ = api.ops.companies.create(read_object(request))
-    response = json_response(company_json(company), 201)
-    response.headers["Location"] = f"/api/v1/companies/{company.id}"
+    new = api.ops.companies.create_new(read_object(request))
+    body = company_json(new.company)
+    if new.password is not None:
+        body["qbwc_password"] = new.password
+    response = json_response(body, 201)
+    response.headers["Location"] = f"/api/v1/companies/{new.company.id}"
     return response
 
 

@@ -22,7 +22,18 @@ from pydantic_core import core_schema
 from werkzeug.wrappers import Request, Response
 
 from qbwc_server import __version__
-from qbwc_server.api import companies, links, log, params, qwc, records, requests, syncs
+from qbwc_server.api import (
+    bills,
+    companies,
+    events,
+    links,
+    log,
+    params,
+    qwc,
+    records,
+    requests,
+    syncs,
+)
 from qbwc_server.api import schemas as s
 from qbwc_server.models import APP_KINDS, IMPORTED_ONLY_KINDS, RECORD_MODELS
 from qbwc_server.models.settings import CompanyCreate, CompanyPatch
@@ -50,6 +61,8 @@ class Operation:
     errors: tuple[int, ...] = (404,)
     admin: bool = False
     media: str = "application/json"
+    required: tuple[str, ...] = ()  # query parameters that must be given
+    schemas: tuple[tuple[str, dict[str, Any]], ...] = ()  # this route's own query schemas
 
 
 def check_query(handler: Handler, request: Request) -> None:
@@ -119,9 +132,16 @@ def _template(rule: str) -> tuple[str, list[dict[str, Any]]]:
     return _CONVERTED.sub(lambda m: "{" + m.group(2) + "}", rule), parameters
 
 
-def _query(name: str) -> dict[str, Any]:
+def _query(name: str, op: Operation) -> dict[str, Any]:
     schema, text = _QUERY[name]
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+    schema = dict(op.schemas).get(name, schema)
+    return {
+        "name": name,
+        "in": "query",
+        "required": name in op.required,
+        "schema": schema,
+        "description": text,
+    }
 
 
 # -- operations ---------------------------------------------------------------------------
@@ -129,9 +149,9 @@ def _query(name: str) -> dict[str, Any]:
 _BODY_ERRORS = (400, 404, 413, 415)
 OPERATIONS: dict[Handler, Operation] = {
     companies.create: Operation(
-        "Create a company (admin)",
+        "Create a company (admin); without a password, one is generated and answered once",
         "companies",
-        s.Company,
+        s.CreatedCompany,
         status=201,
         body=CompanyCreate,
         errors=(400, 409, 413, 415),
@@ -180,7 +200,31 @@ OPERATIONS: dict[Handler, Operation] = {
         s.Queued,
         status=202,
         body=s.ImportBody,
-        errors=_BODY_ERRORS,
+        errors=(*_BODY_ERRORS, 409),
+    ),
+    bills.candidates: Operation(
+        "The bill candidates the project's last bill import found",
+        "syncs",
+        s.BillCandidates,
+        query=("project_id",),
+        required=("project_id",),
+        schemas=(("project_id", s.RECORD_ID_SCHEMA),),
+        errors=(400, 404),
+    ),
+    bills.imports: Operation(
+        "Import picked bill candidates as the project's bills",
+        "syncs",
+        s.BillsImported,
+        body=s.BillImportBody,
+        errors=(*_BODY_ERRORS, 409),
+    ),
+    events.index: Operation(
+        "What happened to records, in order from a cursor",
+        "queue",
+        s.EventPage,
+        query=("after", "limit"),
+        schemas=(("after", {"type": "string", "pattern": "^[0-9]{1,18}$"}),),
+        errors=(400, 404),
     ),
     requests.index: Operation(
         "The queue, newest first",
@@ -255,7 +299,7 @@ def _operation(
     result: dict[str, Any] = {
         "summary": op.summary,
         "tags": [op.tag],
-        "parameters": path_params + [_query(name) for name in op.query],
+        "parameters": path_params + [_query(name, op) for name in op.query],
         "responses": responses,
     }
     if op.body is not None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from qbwc_server.models import APP_KINDS, CompanySettings
-from qbwc_server.models.fields import SINGLE_LINE_PATTERN, STRICT, NotNull
+from qbwc_server.models.fields import NOT_BLANK_PATTERN, SINGLE_LINE_PATTERN, STRICT, NotNull
 from qbwc_server.sync.registry import IMPORT_KINDS
 from request_queue.queue import STATES
 
@@ -34,6 +34,18 @@ RECORD_ID_SCHEMA: dict[str, Any] = {
 def _import_kinds(schema: dict[str, Any]) -> None:
     """The import kinds this server has, read when the document is built."""
     schema["enum"] = sorted(IMPORT_KINDS)
+
+
+#: ``project_id`` goes only with the bills import (which then lists its bill candidates).
+_IMPORT_SHAPES: dict[str, Any] = {
+    "oneOf": [
+        {"not": {"required": ["project_id"]}},
+        {
+            "required": ["kind", "project_id"],
+            "properties": {"kind": {"const": "bills"}, "project_id": RECORD_ID_SCHEMA},
+        },
+    ]
+}
 
 
 class Answer(BaseModel):
@@ -70,6 +82,14 @@ class Company(Answer):
     quickbooks: str | None = Field(description="the QuickBooks product of the last session")
     last_session_at: datetime | None
     last_session_result: str | None
+
+
+class CreatedCompany(Company):
+    """A company just created; ``qbwc_password`` only when the server generated it."""
+
+    qbwc_password: str | None = Field(
+        None, description="the generated Web Connector password: shown this once only"
+    )
 
 
 class CompanyList(Answer):
@@ -218,7 +238,64 @@ class SyncBody(BaseModel):
 class ImportBody(BaseModel):
     """The body of ``POST .../imports``; ``project_id`` only with kind ``bills``."""
 
-    model_config = STRICT
+    model_config = ConfigDict(**STRICT, json_schema_extra=_IMPORT_SHAPES)
 
     kind: str = Field(json_schema_extra=_import_kinds)
     project_id: Annotated[str | None, NotNull] = None
+
+
+class BillCandidates(Answer):
+    """The bill candidates the project's last bill import found: QuickBooks bills of the last
+    14 days charged to its job (``id`` is ``qb-<TxnID>``; then txn_id, vendor_name, date,
+    ref_number, the amount charged to the job, the lines...)."""
+
+    project_id: str
+    items: list[dict[str, Any]]
+
+
+class BillImportBody(BaseModel):
+    """The body of ``POST .../bill-imports``: the picked candidates' TxnIDs."""
+
+    model_config = STRICT
+
+    project_id: str = Field(json_schema_extra=RECORD_ID_SCHEMA)
+    txn_ids: list[Annotated[str, Field(pattern=NOT_BLANK_PATTERN)]] = Field(
+        min_length=1, max_length=500
+    )
+
+
+class ImportedBill(Answer):
+    """A bill made from a candidate, as a record (linked to its QuickBooks bill)."""
+
+    kind: str
+    id: str
+    origin: str
+    data: dict[str, Any]
+    updated_at: datetime | None
+
+
+class BillsImported(Answer):
+    """The project's bills made from the picked candidates."""
+
+    imported: list[ImportedBill]
+
+
+class Event(Answer):
+    """One event of the feed: linked, updated_in_quickbooks, imported, conflict, failed."""
+
+    seq: int
+    at: datetime
+    event: str
+    record_kind: str
+    record_id: str
+    qb_id: str | None
+    edit_sequence: str | None
+    details: dict[str, Any]
+
+
+class EventPage(Answer):
+    """Events after the cursor, oldest first; ``next_cursor`` is always the ``after`` to ask
+    with next (the last seq, or the one given when nothing is new)."""
+
+    items: list[Event]
+    next_cursor: str

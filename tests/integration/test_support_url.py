@@ -58,3 +58,15 @@ def test_the_server_answers_the_support_url_and_the_qwc_names_it(
         assert found is not None and found.group(1) == settings.support_url
     finally:
         store.dispose()
+
+
+def test_an_unknown_path_outside_the_api_answers_in_the_error_shape(settings: Settings) -> None:
+    store = Store(settings.database_url)
+    try:
+        answer = Client(Application(settings, store)).get("/nothing/here")
+        assert answer.status_code == 404 and answer.mimetype == "application/json"
+        assert answer.json == {
+            "error": {"code": "not_found", "message": "no endpoint /nothing/here", "details": {}}
+        }
+    finally:
+        store.dispose()

@@ -48,7 +48,7 @@ def test_every_route_is_in_the_document_and_every_operation_is_a_route() -> None
     routes = {(path, method) for path, method, _ in ROUTES}
     assert routes - served == set(), "routes missing from the OpenAPI document"
     assert served <= routes
-    undocumented = [h.__qualname__ for _, _, h in ROUTES if h not in OPERATIONS | PUBLIC]
+    undocumented = [h.__qualname__ for _, _, h in ROUTES if h not in {*OPERATIONS, *PUBLIC}]
     assert undocumented == [], "add these handlers to OPERATIONS in qbwc_server/api/openapi.py"
 
 
@@ -131,3 +131,14 @@ def test_a_revoked_token_stops_working(api: Api) -> None:
     with api.store.transaction() as tx:
         tx.tokens.revoke(row.id)
     error_of(api.get("/api/v1/companies", token="gone"), 401, "unauthorized")
+
+
+def test_a_company_created_without_a_password_gets_one_answered_once(api: Api) -> None:
+    created = api.post("/api/v1/companies", {"name": "Harbor", "qbwc_username": "harbor"})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    password = created.json["qbwc_password"]
+    assert len(password) >= 32
+    shown = api.get("/api/v1/companies/harbor").json
+    assert "qbwc_password" not in shown and password not in json.dumps(shown)
+    given = api.company("ridgeline")  # a password of one's own is never answered
+    assert "qbwc_password" not in given
