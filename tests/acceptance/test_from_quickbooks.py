@@ -5,6 +5,7 @@ our records, links and the event feed, on both databases."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from qbwc_server.simulator.quickbooks import FakeQuickBooks
 from tests.acceptance.test_sync_to_quickbooks import PASSWORD, Api, _session
 from tests.conftest import FIXTURES
 from tests.support.live import LiveServer, live_server
+from tests.support.projects import ACCOUNTS
 from tests.support.schema import schema_dir
 
 IMPORTS = (
@@ -151,3 +153,113 @@ def test_what_quickbooks_holds_comes_back_by_the_rules(server: LiveServer) -> No
         ("vendor", vendor_id),
     } <= changed
     assert accounts  # the chart of accounts stayed in place
+
+
+def test_payments_and_bills_of_a_project_come_back(server: LiveServer) -> None:
+    api = Api(server, server.qbwc("token", "create", "--name", "t", "--role", "admin").strip())
+    status, body = api.call(
+        "POST",
+        "/companies",
+        {"name": "Ridgeline", "qbwc_username": "ridgeline", "qbwc_password": PASSWORD},
+    )
+    cid = int(body["id"])
+    directory = schema_dir()
+    # QuickBooks' clock is the wall clock: bill candidates are bills modified in the last 14 days.
+    qb = FakeQuickBooks(
+        schema_dir=directory if directory.is_dir() else None, clock=lambda: datetime.now(UTC)
+    )
+    undeposited = {
+        "Name": "Undeposited Funds",
+        "AccountType": "OtherCurrentAsset",
+        "SpecialAccountType": "UndepositedFunds",
+    }
+    qb.seed(
+        {"Account": [*ACCOUNTS["Account"], undeposited], "Vendor": [{"Name": "Bayshore Lumber"}]}
+    )
+    _import(api, cid, server, qb, "accounts")
+    accounts = {r["data"]["name"]: i for i, r in _records(api, cid, "account").items()}
+    for kind, rid, data in [
+        ("customer", "c1", {"first_name": "Ada", "last_name": "Lovelace"}),
+        (
+            "project",
+            "p1",
+            {"number": "1001", "customer_id": "c1", "address": {"line1": "12 Main St"}},
+        ),
+        ("item", "labor", {"name": "Labor", "income_account_id": accounts["Construction Income"]}),
+        (
+            "invoice",
+            "inv1",
+            {
+                "number": "INV-1",
+                "project_id": "p1",
+                "date": "2026-03-01",
+                "lines": [{"item_id": "labor", "amount": "170.00"}],
+            },
+        ),
+    ]:
+        assert api.call("PUT", f"/companies/{cid}/records/{kind}/{rid}", data)[0] == 201
+    assert api.call("POST", f"/companies/{cid}/sync-jobs", {"project_id": "p1"})[0] == 202
+    assert _session(server, "ridgeline", qb).outcome == "completed"
+    invoice = _records(api, cid, "invoice")["inv1"]["links"][0]["qb_id"]
+    job = "Lovelace, Ada:1001 - 12 Main St"
+    today = datetime.now(UTC).date().isoformat()
+    qb.seed(
+        {
+            "ReceivePayment": [
+                {
+                    "CustomerRef": {"FullName": job},
+                    "TxnDate": today,
+                    "RefNumber": "CHK-1",
+                    "TotalAmount": "170.00",
+                    "AppliedToTxnAdd": [{"TxnID": invoice, "PaymentAmount": "170.00"}],
+                }
+            ],
+            "Bill": [
+                {
+                    "VendorRef": {"FullName": "Bayshore Lumber"},
+                    "TxnDate": today,
+                    "RefNumber": "BL-1",
+                    "ExpenseLineAdd": [
+                        {
+                            "AccountRef": {"FullName": "Job Materials"},
+                            "Amount": "375.00",
+                            "CustomerRef": {"FullName": job},
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    status, body = api.call("GET", f"/companies/{cid}/events?limit=500")
+    cursor = body["next_cursor"]
+    assert api.call("POST", f"/companies/{cid}/imports", {"kind": "payments"})[0] == 202
+    status, body = api.call(
+        "POST", f"/companies/{cid}/imports", {"kind": "bills", "project_id": "p1"}
+    )
+    assert status == 202, body
+    assert _session(server, "ridgeline", qb).outcome == "completed"
+
+    (payment,) = qb.find("ReceivePayment")
+    payments = _records(api, cid, "payment")
+    said = [e["message"] for e in api.call("GET", f"/companies/{cid}/log?limit=20")[1]["items"]]
+    assert f"qb-{payment['TxnID']}" in payments, said
+    ours = payments[f"qb-{payment['TxnID']}"]
+    assert ours["data"]["applications"] == [{"invoice_id": "inv1", "amount": "170.00"}]
+    assert ours["links"][0]["qb_id"] == payment["TxnID"]
+
+    status, body = api.call("GET", f"/companies/{cid}/bill-candidates?project_id=p1")
+    assert status == 200, body
+    (candidate,) = body["items"]
+    (bill,) = qb.find("Bill")
+    assert candidate["txn_id"] == bill["TxnID"]
+    status, body = api.call(
+        "POST", f"/companies/{cid}/bill-imports", {"project_id": "p1", "txn_ids": [bill["TxnID"]]}
+    )
+    assert status == 200, body
+    ours = _records(api, cid, "bill")[f"qb-{bill['TxnID']}"]
+    assert ours["data"]["project_id"] == "p1" and ours["links"][0]["qb_id"] == bill["TxnID"]
+    status, body = api.call("GET", f"/companies/{cid}/events?after={cursor}&limit=500")
+    imported = {
+        (e["record_kind"], e["record_id"]) for e in body["items"] if e["event"] == "imported"
+    }
+    assert ("payment", f"qb-{payment['TxnID']}") in imported
