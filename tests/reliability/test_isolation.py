@@ -70,8 +70,39 @@ def test_a_ticket_of_one_company_gets_nothing_of_another(harness: Harness) -> No
     assert summary_a == "Synced 0, 0 failed"
 
 
-def test_tokens_scoped_to_one_company() -> None:
-    pytest.skip(
-        "API tokens are not scoped to companies yet (issue 13): every token reaches every "
-        "company, so there is no scope to test; this test is written when issue 13 lands"
+def test_tokens_scoped_to_one_company(harness: Harness) -> None:
+    """A token scoped to company A reads and writes A only: B's records, queue, .qwc and the
+    company list are refused, and what it tried on B changed nothing."""
+    from werkzeug.test import Client
+
+    from qbwc_server.secrets import ticket_hash
+    from qbwc_server.wsgi import Application
+
+    other, _ = harness.ops.companies.create(
+        {"name": "Theirs", "qbwc_username": "theirs", "qbwc_password": PASSWORD}
     )
+    with harness.store.transaction() as tx:
+        tx.tokens.create(
+            name="A only",
+            role="admin",
+            token_hash=ticket_hash("scoped-a"),
+            company_id=harness.company_id,
+        )
+    client = Client(Application(harness.settings, harness.store))
+    auth = {"Authorization": "Bearer scoped-a"}
+    mine, theirs = f"/api/v1/companies/{harness.company_id}", f"/api/v1/companies/{other.id}"
+    body = {"first_name": "Ada", "last_name": "Lovelace"}
+    assert client.put(f"{mine}/records/customer/c1", json=body, headers=auth).status_code == 201
+    assert client.get(f"{mine}/records/customer/c1", headers=auth).status_code == 200
+    for method, path in [
+        ("GET", theirs),
+        ("GET", f"{theirs}/requests"),
+        ("GET", f"{theirs}/qwc"),
+        ("PUT", f"{theirs}/records/customer/c1"),
+        ("POST", f"{theirs}/syncs"),
+        ("GET", "/api/v1/companies"),
+    ]:
+        answer = client.open(path, method=method, json=body, headers=auth)
+        assert answer.status_code == 403, (method, path, answer.get_data(as_text=True))
+    with harness.store.transaction() as tx:
+        assert tx.records.get(other.id, "customer", "c1") is None
