@@ -133,12 +133,22 @@ def _wait_for(driver: Any, css: str) -> Any:
 
 def _click(driver: Any, css: str) -> None:
     """Click ``css`` and wait for the page it leads to."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     element = _wait_for(driver, css)
     element.click()
-    WebDriverWait(driver, WAIT).until(ec.staleness_of(element))
+
+    def gone(_driver: Any) -> bool:
+        # While the old page is torn down, chromedriver may answer "stale element" or, a
+        # moment earlier, "Node ... does not belong to the document": both mean it left.
+        try:
+            return bool(ec.staleness_of(element)(_driver))
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, WAIT).until(gone)
 
 
 def _downloaded(folder: Path) -> Path:
