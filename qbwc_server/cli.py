@@ -8,6 +8,7 @@ arguments and files and prints what came back. A failure is one line on stderr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import os
@@ -39,7 +40,7 @@ from qbwc_server.operations.records import BatchInvalid, RecordView
 from qbwc_server.qwc import render_qwc
 from qbwc_server.sync.plan import Plan
 from qbwc_server.sync.registry import IMPORT_KINDS
-from request_queue.errors import StoreError
+from request_queue.errors import DatabaseUnavailable, StoreError
 from request_queue.migrate import ensure_current, upgrade
 from request_queue.rows import CompanyRow, RequestRow
 from request_queue.store import Store
@@ -117,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     put.add_argument("company")
     put.add_argument("--file", required=True, help='a JSON file, or "-" for standard input')
+    put.add_argument("--json", action="store_true", help="what was stored, as JSON")
 
     records = sub.add_parser("records", help="list a company's records of one kind")
     records.add_argument("company")
@@ -228,7 +230,8 @@ def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     if args.command == "serve":
         from qbwc_server.serve import serve
 
-        ensure_current(settings.database_url)
+        with contextlib.suppress(DatabaseUnavailable):  # serve anyway: /healthz says 503
+            ensure_current(settings.database_url)  # but a missing or old schema is refused
         return serve(settings, bind=args.bind, workers=args.workers)
     if args.command == "simulate":
         from qbwc_server.simulate_cli import run_simulate
@@ -241,7 +244,7 @@ def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     try:
         ops = Operations(store, settings)
         if args.command == "put":
-            return _put(ops, args.company, items, out)
+            return _put(ops, args.company, items, out, args.json)
         return _command(args, ops, out)
     finally:
         store.dispose()
@@ -381,8 +384,12 @@ def _admin(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
     return 0
 
 
-def _put(ops: Operations, company: str, items: object, out: TextIO) -> int:
+def _put(ops: Operations, company: str, items: object, out: TextIO, as_json: bool) -> int:
     saved = ops.records.upsert_many(company, items)
+    if as_json:
+        shown = [{"kind": s.view.record.kind, "id": s.view.record.record_id} for s in saved]
+        print_json([{**k, "outcome": s.outcome} for k, s in zip(shown, saved, strict=True)], out)
+        return 0
     for s in saved:
         print(f"{s.view.record.kind} {s.view.record.record_id}: {s.outcome}", file=out)
     counts = {o: sum(s.outcome == o for s in saved) for o in ("created", "changed", "unchanged")}

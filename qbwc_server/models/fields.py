@@ -247,7 +247,7 @@ Day = Annotated[date, BeforeValidator(_date)]
 Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
 
 
-def _whole(value: object) -> object:
+def whole_number(value: object) -> object:
     """A JSON number with no fraction as an int: to JSON (and JSON Schema) 30.0 is 30."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -255,4 +255,4 @@ def _whole(value: object) -> object:
 
 
 #: A whole number of days, 0..999 (30.0 is 30; 30.5 is an error).
-DayCount = Annotated[int, Field(ge=0, le=999), BeforeValidator(_whole)]
+DayCount = Annotated[int, Field(ge=0, le=999), BeforeValidator(whole_number)]

@@ -21,6 +21,7 @@ from qbwc_server.models.fields import (
     NotNull,
     RefId,
     single_line,
+    whole_number,
 )
 
 CUSTOMER_NAME_PLACEHOLDERS = ("first_name", "last_name", "company_name")
@@ -87,7 +88,7 @@ JobNameFormat = Annotated[
 ]
 SyncType = Literal["manual", "automatic"]
 #: How often the Web Connector polls, in seconds (the .qwc's RunEveryNSeconds, "Real Time").
-PollSeconds = Annotated[int, Field(ge=10, le=3600)]
+PollSeconds = Annotated[int, Field(ge=10, le=3600), BeforeValidator(whole_number)]
 ExpenseExportStatus = Literal["paid", "paid_and_approved"]
 
 

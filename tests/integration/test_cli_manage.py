@@ -131,3 +131,12 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exit_.value.code == 0
     assert capsys.readouterr().out.startswith("qbwc 0.")
+
+
+def test_put_and_sync_answer_json(qbwc: Run) -> None:
+    items = [{"kind": "customer", "id": "c1", "data": {"first_name": "A", "last_name": "B"}}]
+    code, out = qbwc("put", "ridgeline", "--file", "-", "--json", stdin=json.dumps(items))
+    assert code == 0 and json.loads(out) == [{"kind": "customer", "id": "c1", "outcome": "created"}]
+    plan = _json(qbwc, "sync", "ridgeline", "customers", "c1")
+    assert set(plan) == {"queued", "reused", "unchanged", "skipped"}
+    assert [r["action"] for r in plan["queued"]] == ["lookup", "export"]

@@ -88,7 +88,7 @@ def test_a_server_failure_is_a_json_500_logged_without_the_body(
     def fail(payload: object) -> None:
         raise RuntimeError("the database is on fire")
 
-    monkeypatch.setattr(api.client.application.api.ops.companies, "create", fail)  # type: ignore[attr-defined]
+    monkeypatch.setattr(api.client.application.api.ops.companies, "create_new", fail)  # type: ignore[attr-defined]
     with caplog.at_level(logging.ERROR, logger="qbwc_server.api"):
         response = _send(api, b'{"qbwc_password": "secret-body-value"}')
     error = error_of(response, 500, "internal")
