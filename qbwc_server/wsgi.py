@@ -56,12 +56,15 @@ class Application:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         if REQUEST_ID not in environ:  # every log line while serving it names the request
             rid = environ[REQUEST_ID] = logs.new_request_id(environ)
-            logs.request_id.set(rid)
+            token = logs.request_id.set(rid)
 
             def with_id(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
                 return start_response(status, [*headers, ("X-Request-Id", rid)], *exc)
 
-            return self(environ, with_id)
+            try:
+                return self(environ, with_id)
+            finally:  # the next request (or a test in the same thread) starts without it
+                logs.request_id.reset(token)
         if BOUNDED not in environ:  # every body gets a read deadline; the guard calls back in
             return bounded_read(self, self.settings.body_read_timeout_seconds)(
                 environ, start_response
