@@ -27,11 +27,18 @@ _KEEP = ("ListID", "TimeCreated", "TimeModified", "EditSequence")
 
 
 def add_list(
-    company: Company, otype: ObjectType, payload: dict[str, Any], *, keep_ids: bool = False
+    company: Company,
+    otype: ObjectType,
+    payload: dict[str, Any],
+    *,
+    keep_ids: bool = False,
+    taken: set[tuple[str, str]] | None = None,
 ) -> Data:
     """Add a list object from an XxxAdd payload; returns the stored object.
 
     ``keep_ids`` (seeding from a dump) keeps a ListID and times given in the payload.
+    ``taken`` (seeding many) is every (name space, casefolded full name) in use, from
+    taken_names(); it is checked and kept up to date instead of scanning every object.
     """
     data = retify(payload)
     resolve_refs(company, otype, data)
@@ -39,7 +46,7 @@ def add_list(
     data.setdefault("IsActive", "true")
     for key, value in _DEFAULTS.get(otype.name, {}).items():
         data.setdefault(key, value)
-    _place(company, otype, data, exclude=None)
+    _place(company, otype, data, exclude=None, taken=taken)
     if keep_ids and data.get("ListID"):
         company.list_counter = max(company.list_counter, int(data["ListID"].split("-")[0], 16))
         at = company.clock.now()
@@ -104,7 +111,28 @@ def _name_person(otype: ObjectType, data: Data) -> None:
         data["Name"] = " ".join(str(p) for p in parts if p)
 
 
-def _place(company: Company, otype: ObjectType, data: Data, *, exclude: str | None) -> None:
+def taken_names(company: Company) -> set[tuple[str, str]]:
+    """Every (name space, casefolded full name) of the company's list objects."""
+    return {
+        (otype.space, _name_key(otype, obj))
+        for otype in OBJECT_TYPES.values()
+        if not otype.is_txn
+        for obj in company.objects[otype.name].values()
+    }
+
+
+def _name_key(otype: ObjectType, data: Data) -> str:
+    return str(data.get("FullName") or data.get(otype.name_field) or "").casefold()
+
+
+def _place(
+    company: Company,
+    otype: ObjectType,
+    data: Data,
+    *,
+    exclude: str | None,
+    taken: set[tuple[str, str]] | None = None,
+) -> None:
     """Check the name, work out FullName and Sublevel, and refuse a name already in use."""
     name = str(data.get(otype.name_field, ""))
     if len(name) > otype.max_name:
@@ -115,14 +143,18 @@ def _place(company: Company, otype: ObjectType, data: Data, *, exclude: str | No
         data["FullName"] = f"{parent_obj['FullName']}:{name}" if parent_obj else name
         data["Sublevel"] = str(int(parent_obj["Sublevel"]) + 1) if parent_obj else "0"
     wanted = str(data.get("FullName") or name).casefold()
+    if taken is not None:
+        if (otype.space, wanted) in taken:
+            raise StatusError(name_in_use(name))
+        taken.add((otype.space, wanted))
+        return
     for other_type in OBJECT_TYPES.values():
         if other_type.space != otype.space or other_type.is_txn:
             continue
         for other_id, other in company.objects[other_type.name].items():
             if other_id == exclude:
                 continue
-            other_name = other.get("FullName") or other.get(other_type.name_field) or ""
-            if str(other_name).casefold() == wanted:
+            if _name_key(other_type, other) == wanted:
                 raise StatusError(name_in_use(name))
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from qbwc_server.simulator.quickbooks.catalog import GROUPS, OBJECT_TYPES
 from qbwc_server.simulator.quickbooks.company import Company
-from qbwc_server.simulator.quickbooks.lists import add_list
+from qbwc_server.simulator.quickbooks.lists import add_list, taken_names
 from qbwc_server.simulator.quickbooks.responses import StatusError
 from qbwc_server.simulator.quickbooks.transactions import add_txn
 
@@ -67,6 +67,7 @@ def _seed(company: Company, data: Mapping[str, Any]) -> None:
         moment = datetime.fromisoformat(state["clock"])
         if moment > company.clock.now():
             company.clock.set(moment)
+    taken = taken_names(company)  # one set, not a scan of every name per object added
     for name in SEED_ORDER:
         otype = OBJECT_TYPES[name]
         for record in data.get(name, []):
@@ -74,7 +75,7 @@ def _seed(company: Company, data: Mapping[str, Any]) -> None:
                 if otype.is_txn:
                     add_txn(company, otype, copy.deepcopy(record), keep_ids=True)
                 else:
-                    add_list(company, otype, copy.deepcopy(record), keep_ids=True)
+                    add_list(company, otype, copy.deepcopy(record), keep_ids=True, taken=taken)
             except StatusError as error:
                 raise SeedError(f"{name} {record!r}: {error.status.message}") from error
     company.set_counters(state.get("counters", {}))
