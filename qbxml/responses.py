@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from lxml import etree
 
+from qbxml.children import Node
 from qbxml.errors import ResponseError
 from qbxml.values import parse_bool, parse_date, parse_datetime, parse_decimal, parse_int
 from qbxml.xmlparse import parse_xml
@@ -139,7 +140,7 @@ def _int_attr(element: etree._Element, name: str) -> int | None:
     return value
 
 
-def _children(element: etree._Element) -> list[etree._Element]:
+def _children(element: Node) -> list[etree._Element]:
     """Element children only (no comments or processing instructions)."""
     return [child for child in element if isinstance(child.tag, str)]
 
@@ -221,19 +222,20 @@ def parse_response(text: str | bytes) -> ResponseSet:
 # --- typed children of a *Ret element -------------------------------------------------------
 
 
-def _child(element: etree._Element, path: str) -> etree._Element | None:
-    """The first child at ``path`` ("Name", "BillAddress/City"), found by lxml in C."""
+def _child(element: Node, path: str) -> etree._Element | None:
+    """The first child at ``path`` ("Name", "BillAddress/City"): lxml's find, or a dict
+    lookup when ``element`` is a Children (what the Ret readers pass)."""
     return element.find(path)
 
 
-def _typed(element: etree._Element, path: str, parse: Callable[..., _T | None]) -> _T | None:
+def _typed(element: Node, path: str, parse: Callable[..., _T | None]) -> _T | None:
     child = _child(element, path)
     if child is None:
         return None
     return parse(child.text, field=f"{element.tag}/{path}")
 
 
-def text_of(element: etree._Element, path: str) -> str | None:
+def text_of(element: Node, path: str) -> str | None:
     """The text of child ``path`` ("Name", "BillAddress/City"); "" when empty, None if absent.
 
     QuickBooks ids are stored as they come (ListID/TxnID in 60 characters, EditSequence in
@@ -253,37 +255,37 @@ def text_of(element: etree._Element, path: str) -> str | None:
     return text
 
 
-def texts_of(element: etree._Element, name: str) -> tuple[str, ...]:
+def texts_of(element: Node, name: str) -> tuple[str, ...]:
     """The texts of every direct child called ``name`` (repeated elements), in order."""
     return tuple(c.text or "" for c in _children(element) if c.tag == name)
 
 
-def decimal_of(element: etree._Element, path: str) -> Decimal | None:
+def decimal_of(element: Node, path: str) -> Decimal | None:
     """An AMTTYPE/QUANTYPE/PRICETYPE/PERCENTTYPE child as a Decimal."""
     return _typed(element, path, parse_decimal)
 
 
-def date_of(element: etree._Element, path: str) -> date | None:
+def date_of(element: Node, path: str) -> date | None:
     """A DATETYPE child."""
     return _typed(element, path, parse_date)
 
 
-def datetime_of(element: etree._Element, path: str) -> datetime | None:
+def datetime_of(element: Node, path: str) -> datetime | None:
     """A DATETIMETYPE child, with its UTC offset when QuickBooks sent one."""
     return _typed(element, path, parse_datetime)
 
 
-def bool_of(element: etree._Element, path: str) -> bool | None:
+def bool_of(element: Node, path: str) -> bool | None:
     """A BOOLTYPE child."""
     return _typed(element, path, parse_bool)
 
 
-def int_of(element: etree._Element, path: str) -> int | None:
+def int_of(element: Node, path: str) -> int | None:
     """An INTTYPE child."""
     return _typed(element, path, parse_int)
 
 
-def ref_of(element: etree._Element, path: str) -> RefValue | None:
+def ref_of(element: Node, path: str) -> RefValue | None:
     """A ``*Ref`` child (ListID and/or FullName); ResponseError if it carries neither."""
     child = _child(element, path)
     if child is None:

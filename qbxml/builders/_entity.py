@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from qbxml.children import Node
 from qbxml.context import BuildContext, add_text
 from qbxml.responses import text_of
 
@@ -51,7 +52,7 @@ def add_email(ctx: BuildContext, body: etree._Element, email: str | None) -> Non
     add_text(ctx, body, "Email", email, EMAIL_MAX, upper=False)
 
 
-def read_address(el: etree._Element, tag: str) -> AddressValue | None:
+def read_address(el: Node, tag: str) -> AddressValue | None:
     """An address block (BillAddress, VendorAddress, EmployeeAddress) from a Ret."""
     block = el.find(tag)
     if block is None:

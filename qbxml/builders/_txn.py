@@ -15,6 +15,7 @@ from typing import Literal, TypeVar
 
 from lxml import etree
 
+from qbxml.children import Node
 from qbxml.context import (
     BuildContext,
     Identity,
@@ -221,7 +222,7 @@ def txn_query(
     return rq
 
 
-def required_text(el: etree._Element, tag: str) -> str:
+def required_text(el: Node, tag: str) -> str:
     """The text of child ``tag``; ResponseError when it is absent or empty."""
     value = text_of(el, tag)
     if not value:
@@ -230,7 +231,7 @@ def required_text(el: etree._Element, tag: str) -> str:
 
 
 def lines_of(
-    el: etree._Element,
+    el: Node,
     line_tag: str,
     group_tag: str,
     parse: Callable[[etree._Element, str | None], _T],

@@ -14,6 +14,7 @@ from typing import Literal, get_args
 from lxml import etree
 
 from qbxml.builders._list import FULL_NAME_MAX, ActiveStatus, list_query
+from qbxml.children import Children
 from qbxml.context import BuildContext
 from qbxml.errors import BuildError
 from qbxml.responses import RefValue, bool_of, datetime_of, decimal_of, int_of, ref_of, text_of
@@ -97,8 +98,9 @@ class AccountRet:
     tax_line_name: str | None
 
 
-def parse_account_ret(el: etree._Element) -> AccountRet:
+def parse_account_ret(element: etree._Element) -> AccountRet:
     """Read an AccountRet element (every field optional: IncludeRetElement can trim any)."""
+    el = Children(element)
     return AccountRet(
         list_id=text_of(el, "ListID"),
         time_created=datetime_of(el, "TimeCreated"),

@@ -34,6 +34,7 @@ from qbxml.builders._txn import (
     required_text,
     txn_query,
 )
+from qbxml.children import Children
 from qbxml.context import (
     BuildContext,
     Identity,
@@ -293,8 +294,9 @@ def _item_ret(el: etree._Element, group_line_id: str | None) -> ItemLineRet:
     )
 
 
-def parse_bill_ret(el: etree._Element) -> BillRet:
+def parse_bill_ret(element: etree._Element) -> BillRet:
     """Read a BillRet element (from an Add, Mod or Query answer)."""
+    el = Children(element)
     return BillRet(
         txn_id=required_text(el, "TxnID"),
         time_created=datetime_of(el, "TimeCreated"),

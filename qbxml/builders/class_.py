@@ -17,6 +17,7 @@ from qbxml.builders._list import (
     add_name,
     list_query,
 )
+from qbxml.children import Children
 from qbxml.context import BuildContext, Identity, Ref, add_bool, request, sub
 from qbxml.responses import RefValue, bool_of, datetime_of, int_of, ref_of, text_of
 
@@ -93,11 +94,12 @@ class ClassRet:
     sublevel: int | None
 
 
-def parse_class_ret(el: etree._Element) -> ClassRet:
+def parse_class_ret(element: etree._Element) -> ClassRet:
     """Read a ClassRet element (from an Add, Mod or Query answer).
 
     Every field is optional because IncludeRetElement can trim any of them.
     """
+    el = Children(element)
     return ClassRet(
         list_id=text_of(el, "ListID"),
         time_created=datetime_of(el, "TimeCreated"),

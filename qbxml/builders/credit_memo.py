@@ -22,6 +22,7 @@ from qbxml.builders.invoice import (
     parse_sales_line_ret,
     sales_document,
 )
+from qbxml.children import Children
 from qbxml.context import BuildContext, Identity, Ref
 from qbxml.responses import (
     RefValue,
@@ -112,8 +113,9 @@ class CreditMemoRet:
     lines: tuple[SalesLineRet, ...]
 
 
-def parse_credit_memo_ret(el: etree._Element) -> CreditMemoRet:
+def parse_credit_memo_ret(element: etree._Element) -> CreditMemoRet:
     """Read a CreditMemoRet element (from an Add, Mod or Query answer)."""
+    el = Children(element)
     return CreditMemoRet(
         txn_id=required_text(el, "TxnID"),
         time_created=datetime_of(el, "TimeCreated"),

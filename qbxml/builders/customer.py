@@ -31,6 +31,7 @@ from qbxml.builders._list import (
     add_name,
     list_query,
 )
+from qbxml.children import Children
 from qbxml.context import (
     Address,
     BuildContext,
@@ -214,8 +215,9 @@ class CustomerRet:
     job_description: str | None
 
 
-def parse_customer_ret(el: etree._Element) -> CustomerRet:
+def parse_customer_ret(element: etree._Element) -> CustomerRet:
     """Read a CustomerRet (every field optional: IncludeRetElement can trim any)."""
+    el = Children(element)
     return CustomerRet(
         list_id=text_of(el, "ListID"),
         time_created=datetime_of(el, "TimeCreated"),

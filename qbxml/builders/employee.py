@@ -22,6 +22,7 @@ from qbxml.builders._entity import (
     read_address,
 )
 from qbxml.builders._list import ActiveStatus, add_list_identity, list_query
+from qbxml.children import Children
 from qbxml.context import Address, BuildContext, Identity, add_bool, add_text, request, sub
 from qbxml.errors import BuildError
 from qbxml.responses import bool_of, datetime_of, text_of
@@ -127,8 +128,9 @@ class EmployeeRet:
     email: str | None
 
 
-def parse_employee_ret(el: etree._Element) -> EmployeeRet:
+def parse_employee_ret(element: etree._Element) -> EmployeeRet:
     """Read an EmployeeRet (every field optional: IncludeRetElement can trim any)."""
+    el = Children(element)
     return EmployeeRet(
         list_id=text_of(el, "ListID"),
         time_created=datetime_of(el, "TimeCreated"),

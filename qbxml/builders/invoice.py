@@ -26,6 +26,7 @@ from qbxml.builders._txn import (
     required_text,
     txn_query,
 )
+from qbxml.children import Children
 from qbxml.context import (
     Address,
     BuildContext,
@@ -208,8 +209,9 @@ class SalesLineRet:
     group_line_id: str | None = None
 
 
-def parse_sales_line_ret(el: etree._Element, group_line_id: str | None = None) -> SalesLineRet:
+def parse_sales_line_ret(element: etree._Element, group_line_id: str | None = None) -> SalesLineRet:
     """An InvoiceLineRet or CreditMemoLineRet element as typed values."""
+    el = Children(element)
     return SalesLineRet(
         txn_line_id=required_text(el, "TxnLineID"),
         item=ref_of(el, "ItemRef"),
@@ -255,8 +257,9 @@ class InvoiceRet:
     lines: tuple[SalesLineRet, ...]
 
 
-def parse_invoice_ret(el: etree._Element) -> InvoiceRet:
+def parse_invoice_ret(element: etree._Element) -> InvoiceRet:
     """Read an InvoiceRet element (from an Add, Mod or Query answer)."""
+    el = Children(element)
     return InvoiceRet(
         txn_id=required_text(el, "TxnID"),
         time_created=datetime_of(el, "TimeCreated"),

@@ -25,6 +25,7 @@ from qbxml.builders._list import (
     checked_price,
     list_query,
 )
+from qbxml.children import Children, Node
 from qbxml.context import BuildContext, Identity, Ref, add_bool, add_decimal, add_text, request, sub
 from qbxml.errors import BuildError, ResponseError
 from qbxml.responses import (
@@ -188,7 +189,7 @@ class ItemRet:
     special_item_type: str | None
 
 
-def _percent_of(el: etree._Element, path: str) -> Decimal | None:
+def _percent_of(el: Node, path: str) -> Decimal | None:
     """A PERCENTTYPE child, tolerating one trailing "%" (seen in the wild: "18.0%")."""
     raw = text_of(el, path)
     if raw is None:
@@ -203,8 +204,9 @@ def _first(*values: str | None) -> str | None:
     return next((v for v in values if v is not None), None)
 
 
-def parse_item_ret(el: etree._Element) -> ItemRet:
+def parse_item_ret(element: etree._Element) -> ItemRet:
     """Read any of the twelve item Ret elements ItemQuery (or an item Add/Mod) returns."""
+    el = Children(element)
     tag = str(el.tag)
     kind = tag[4:-3] if tag.startswith("Item") and tag.endswith("Ret") else ""
     if kind not in ITEM_TYPES:

@@ -26,6 +26,7 @@ from qbxml.builders._txn import (
     required_text,
     txn_query,
 )
+from qbxml.children import Children
 from qbxml.context import (
     BuildContext,
     Identity,
@@ -188,8 +189,9 @@ def _applied(el: etree._Element) -> AppliedToTxnRet:
     )
 
 
-def parse_receive_payment_ret(el: etree._Element) -> ReceivePaymentRet:
+def parse_receive_payment_ret(element: etree._Element) -> ReceivePaymentRet:
     """Read a ReceivePaymentRet element (from an Add, Mod or Query answer)."""
+    el = Children(element)
     return ReceivePaymentRet(
         txn_id=required_text(el, "TxnID"),
         time_created=datetime_of(el, "TimeCreated"),

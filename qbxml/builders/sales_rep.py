@@ -14,6 +14,7 @@ from datetime import datetime
 from lxml import etree
 
 from qbxml.builders._list import ActiveStatus, add_list_identity, add_list_ref, list_query
+from qbxml.children import Children
 from qbxml.context import BuildContext, Identity, Ref, add_bool, add_text, request, sub
 from qbxml.errors import BuildError
 from qbxml.fields import storable
@@ -104,8 +105,9 @@ class SalesRepRet:
     entity: RefValue | None
 
 
-def parse_sales_rep_ret(el: etree._Element) -> SalesRepRet:
+def parse_sales_rep_ret(element: etree._Element) -> SalesRepRet:
     """Read a SalesRepRet."""
+    el = Children(element)
     return SalesRepRet(
         list_id=text_of(el, "ListID"),
         time_created=datetime_of(el, "TimeCreated"),

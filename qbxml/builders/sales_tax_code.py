@@ -13,6 +13,7 @@ from datetime import datetime
 from lxml import etree
 
 from qbxml.builders._list import ActiveStatus, list_query
+from qbxml.children import Children
 from qbxml.context import BuildContext
 from qbxml.responses import RefValue, bool_of, datetime_of, ref_of, text_of
 
@@ -63,13 +64,14 @@ class SalesTaxCodeRet:
     item_sales_tax: RefValue | None
 
 
-def parse_sales_tax_code_ret(el: etree._Element) -> SalesTaxCodeRet:
+def parse_sales_tax_code_ret(element: etree._Element) -> SalesTaxCodeRet:
     """Read a SalesTaxCodeRet element.
 
     Leniency, on purpose: a FullName child (which the schema does not have here, but Intuit's
     own IncludeRetElement example shows) is read as the Name when Name is absent, since a
     code's FullName and Name are the same thing.
     """
+    el = Children(element)
     return SalesTaxCodeRet(
         list_id=text_of(el, "ListID"),
         time_created=datetime_of(el, "TimeCreated"),

@@ -21,6 +21,7 @@ from qbxml.builders._list import (
     checked_percent,
     list_query,
 )
+from qbxml.children import Children
 from qbxml.context import BuildContext, Identity, add_bool, add_decimal, add_int, request, sub
 from qbxml.errors import BuildError, ResponseError
 from qbxml.responses import bool_of, datetime_of, decimal_of, int_of, text_of
@@ -157,8 +158,9 @@ class TermsRet:
     discount_percent: Decimal | None
 
 
-def parse_terms_ret(el: etree._Element) -> TermsRet:
+def parse_terms_ret(element: etree._Element) -> TermsRet:
     """Read a StandardTermsRet or DateDrivenTermsRet element; ResponseError for anything else."""
+    el = Children(element)
     if el.tag == "StandardTermsRet":
         kind: TermsKind = "Standard"
     elif el.tag == "DateDrivenTermsRet":

@@ -30,6 +30,7 @@ from qbxml.builders._list import (
     add_name,
     list_query,
 )
+from qbxml.children import Children
 from qbxml.context import (
     Address,
     BuildContext,
@@ -157,8 +158,9 @@ class VendorRet:
     balance: Decimal | None
 
 
-def parse_vendor_ret(el: etree._Element) -> VendorRet:
+def parse_vendor_ret(element: etree._Element) -> VendorRet:
     """Read a VendorRet (every field optional: IncludeRetElement can trim any)."""
+    el = Children(element)
     return VendorRet(
         list_id=text_of(el, "ListID"),
         time_created=datetime_of(el, "TimeCreated"),
