@@ -32,12 +32,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from request_queue.keyed import key_groups
 from request_queue.models import Company, Event, Link, QueuedRequest
 
 EVENTS = ("linked", "updated_in_quickbooks", "imported", "conflict", "failed")
@@ -210,7 +211,9 @@ class Events:
                 }
                 for index, item in enumerate(items)
             ]
-        self._s.execute(insert(Event), rows)
+        self._s.execute(
+            insert(cast(Table, Event.__table__)), rows
+        )  # Core: no ORM bookkeeping per row
 
     def _fill_from_links(self, pending: list[_Pending]) -> None:
         """qb_id and edit_sequence from the links of the events that asked (one query per
@@ -221,11 +224,14 @@ class Events:
                 key = (item.record_kind, item.record_id, item.link_role)
                 wanted.setdefault(item.company_id, set()).add(key)
         for company_id, keys in wanted.items():
-            query = select(Link).where(
-                Link.company_id == company_id,
-                tuple_(Link.kind, Link.app_id, Link.role).in_(sorted(keys)),
+            groups = key_groups(
+                Link.company_id == company_id, (Link.kind, Link.app_id, Link.role), keys, varying=1
             )
-            links = {(k.kind, k.app_id, k.role): k for k in self._s.scalars(query)}
+            links = {
+                (k.kind, k.app_id, k.role): k
+                for condition in groups
+                for k in self._s.scalars(select(Link).where(condition))
+            }
             for item in pending:
                 if item.company_id != company_id or item.link_role is None or item.qb_id:
                     continue

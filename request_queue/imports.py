@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from request_queue.keyed import key_groups
 from request_queue.models import ImportWatermark, Link, Record
 from request_queue.rows import LinkRow, RecordRow, to_row
 
@@ -73,29 +74,25 @@ class ImportData:
     def records(
         self, company_id: int, keys: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], RecordRow]:
-        """The records named by (kind, record_id), a query per 400 keys."""
+        """The records named by (kind, record_id), a query per kind and 400 keys."""
         found: dict[tuple[str, str], RecordRow] = {}
+        scope = Record.company_id == company_id
         for chunk in _chunks(sorted(set(keys))):
-            query = select(Record).where(
-                Record.company_id == company_id,
-                tuple_(Record.kind, Record.record_id).in_(chunk),
-            )
-            for row in self._s.scalars(query):
-                found[(row.kind, row.record_id)] = to_row(RecordRow, row)
+            for condition in key_groups(scope, (Record.kind, Record.record_id), chunk, varying=1):
+                for row in self._s.scalars(select(Record).where(condition)):
+                    found[(row.kind, row.record_id)] = to_row(RecordRow, row)
         return found
 
     def links_of(
         self, company_id: int, keys: Iterable[tuple[str, str, str]]
     ) -> dict[tuple[str, str, str], LinkRow]:
-        """The links of (kind, app_id, role) keys, a query per 400 keys."""
+        """The links of (kind, app_id, role) keys, a query per kind and role and 400 keys."""
         found: dict[tuple[str, str, str], LinkRow] = {}
+        scope, columns = Link.company_id == company_id, (Link.kind, Link.app_id, Link.role)
         for chunk in _chunks(sorted(set(keys))):
-            query = select(Link).where(
-                Link.company_id == company_id,
-                tuple_(Link.kind, Link.app_id, Link.role).in_(chunk),
-            )
-            for row in self._s.scalars(query):
-                found[(row.kind, row.app_id, row.role)] = to_row(LinkRow, row)
+            for condition in key_groups(scope, columns, chunk, varying=1):
+                for row in self._s.scalars(select(Link).where(condition)):
+                    found[(row.kind, row.app_id, row.role)] = to_row(LinkRow, row)
         return found
 
     # -- writes -----------------------------------------------------------------------------

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from request_queue.models import LogEntry
@@ -73,7 +73,9 @@ class Logbook:
             }
             for e in entries
         ]
-        self._s.execute(insert(LogEntry), rows)
+        self._s.execute(
+            insert(cast(Table, LogEntry.__table__)), rows
+        )  # Core: no ORM bookkeeping per row
 
     def read(
         self,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from request_queue.errors import Conflict
+from request_queue.keyed import key_groups
 from request_queue.models import Link, Record
 from request_queue.rows import LinkRow, RecordRow, to_row
 
@@ -44,7 +45,8 @@ class Records:
         ]
         if not rows:
             return
-        statement: Any = insert(Record)
+        table = cast(Table, Record.__table__)  # Core: no ORM bookkeeping per row
+        statement: Any = insert(table)
         statement = statement.on_conflict_do_update(
             index_elements=["company_id", "kind", "record_id"],
             set_={c: statement.excluded[c] for c in ("data", "updated_at", "project_id")},
@@ -97,15 +99,18 @@ class Records:
         return None if row is None else to_row(RecordRow, row)
 
     def many(self, company_id: int, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
-        """The records named by (kind, record_id), in one query; missing keys are absent."""
+        """The records named by (kind, record_id), a query per kind; missing keys are absent."""
         wanted = list(set(keys))
         if not wanted:
             return {}
-        query = select(Record).where(
-            Record.company_id == company_id,
-            tuple_(Record.kind, Record.record_id).in_(wanted),
+        groups = key_groups(
+            Record.company_id == company_id, (Record.kind, Record.record_id), wanted, varying=1
         )
-        return {(r.kind, r.record_id): to_row(RecordRow, r) for r in self._s.scalars(query)}
+        return {
+            (r.kind, r.record_id): to_row(RecordRow, r)
+            for condition in groups
+            for r in self._s.scalars(select(Record).where(condition))
+        }
 
     def of_kind(
         self, company_id: int, kind: str, *, limit: int = 1000, after: str | None = None
@@ -216,15 +221,18 @@ class Records:
     def links_of(
         self, company_id: int, keys: Iterable[tuple[str, str, str]]
     ) -> dict[tuple[str, str, str], LinkRow]:
-        """The links of (kind, app_id, role) keys, in one query."""
+        """The links of (kind, app_id, role) keys, a query per kind and role."""
         wanted = list(set(keys))
         if not wanted:
             return {}
-        query = select(Link).where(
-            Link.company_id == company_id,
-            tuple_(Link.kind, Link.app_id, Link.role).in_(wanted),
+        groups = key_groups(
+            Link.company_id == company_id, (Link.kind, Link.app_id, Link.role), wanted, varying=1
         )
-        return {(r.kind, r.app_id, r.role): to_row(LinkRow, r) for r in self._s.scalars(query)}
+        return {
+            (r.kind, r.app_id, r.role): to_row(LinkRow, r)
+            for condition in groups
+            for r in self._s.scalars(select(Link).where(condition))
+        }
 
     def links_of_record(self, company_id: int, kind: str, app_id: str) -> list[LinkRow]:
         """Every link of one record (a user has its Employee or Vendor and its SalesRep)."""
@@ -292,9 +300,10 @@ def upsert_links(session: Session, dialect: str, rows: list[dict[str, Any]]) -> 
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     if not rows:
         return
-    statement: Any = insert(Link)
+    table = cast(Table, Link.__table__)  # Core: no ORM bookkeeping per row
+    statement: Any = insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=["company_id", "kind", "app_id", "role"],
         set_={name: statement.excluded[name] for name in LINK_COLUMNS},
     )
-    session.execute(statement, rows)  # one cached statement, sent in multi-row batches
+    session.execute(statement, rows)
