@@ -14,7 +14,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from qbwc_server import gunicorn_hooks
+from qbwc_server import collector, gunicorn_hooks
 from qbwc_server.config import Settings
 from qbwc_server.metrics import MULTIPROC_ENV
 from qbwc_server.wsgi import create_app
@@ -36,7 +36,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         # Called in each worker (preload_app is off): every worker opens its own engine.
-        return create_app(self._settings)
+        app = create_app(self._settings)
+        collector.freeze_startup()
+        return app
 
 
 def gunicorn_options(

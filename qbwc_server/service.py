@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from qbwc_server import __version__, metrics
+from qbwc_server import __version__, collector, metrics
 from qbwc_server.config import Settings
 from qbwc_server.exchange import Exchange, release_in_flight
 from qbwc_server.not_stored import answer_not_stored
@@ -257,7 +257,8 @@ class QbwcService:
     def receive_response_xml(self, ticket: str, response: str, hresult: str, message: str) -> int:
         hashed = ticket_hash(ticket)
         try:
-            return self.exchange.receive(hashed, response, hresult, message)
+            with collector.paused():  # a big answer: no full collections while it is applied
+                return self.exchange.receive(hashed, response, hresult, message)
         except DatabaseUnavailable:
             raise  # nothing can be recorded; the session is released once it is seen dead
         except (DatabaseError, Conflict) as exc:

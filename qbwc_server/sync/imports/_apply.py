@@ -43,14 +43,27 @@ NEVER_CREATED = "created in QuickBooks, which never come in"
 UNREADABLE = "could not be read (see the log)"
 
 
+CHUNK = 1_000  # objects applied (read, decided, written) at a time: bounds the memory a big
+# answer takes beyond its parsed tree, at a few statements per thousand objects
+
+
 def apply_page(spec: ImportSpec, rets: list[Any], env: SyncEnv, req: RequestRow) -> Tally:
-    """Apply one answer's Rets; return what was done."""
+    """Apply one answer's Rets, a chunk at a time; return what was done."""
+    tally = Tally()
+    for start in range(0, len(rets), CHUNK):
+        _apply_chunk(spec, rets[start : start + CHUNK], env, req, tally)
+    return tally
+
+
+def _apply_chunk(
+    spec: ImportSpec, rets: list[Any], env: SyncEnv, req: RequestRow, tally: Tally
+) -> None:
     if env.writes is not None:
-        # Links of earlier answers of this message set (an Add of the same item, say) are
-        # stored first, so this page reads them and does not link the object twice.
+        # Links of earlier answers of this message set (an Add of the same item, say), and of
+        # the earlier chunks of this one, are stored first, so this chunk reads them and does
+        # not link an object twice.
         env.writes.flush()
     page = Page(env, req, spec)
-    tally = Tally()
     items = []
     for ret in rets:
         try:
@@ -76,7 +89,10 @@ def apply_page(spec: ImportSpec, rets: list[Any], env: SyncEnv, req: RequestRow)
     page.flush()
     if pushes:
         _push(env, pushes)
-    return tally
+    if len(rets) == CHUNK:  # more may follow: what this chunk wrote leaves memory now
+        if env.writes is not None:
+            env.writes.flush()
+        env.tx.events.flush()
 
 
 def _new(spec: ImportSpec, item: Incoming, page: Page, tally: Tally) -> None:
