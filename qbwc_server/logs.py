@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -30,7 +30,7 @@ _MARK = "_qbwc_handler"  # set on the handler configure() installs, so it is rep
 def new_request_id(environ: Mapping[str, Any]) -> str:
     """The request's id: the proxy's X-Request-Id when it is a plain token, else a new one."""
     incoming = str(environ.get("HTTP_X_REQUEST_ID") or "")
-    return incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex[:16]
+    return incoming if _INCOMING_ID.match(incoming) else os.urandom(8).hex()
 
 
 class RequestIdFilter(logging.Filter):

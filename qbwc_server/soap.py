@@ -11,6 +11,7 @@ address). It also tells authenticate the client's address (for sign-in throttlin
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import ipaddress
 import logging
@@ -325,6 +326,7 @@ def trusted_networks(setting: str) -> tuple[Network, ...]:
     return tuple(networks)
 
 
+@functools.lru_cache(maxsize=4096)  # every call reads the peer's address: parse each once
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.strip().removeprefix("[").removesuffix("]"))
