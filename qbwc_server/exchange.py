@@ -21,6 +21,7 @@ from lxml import etree
 
 from qbwc_server.config import Settings
 from qbwc_server.errors import SyncError
+from qbwc_server.messages import SESSION_WORDS, with_advice
 from qbwc_server.metrics import record_finished
 from qbwc_server.models import default_settings
 from qbwc_server.sync import feed
@@ -440,7 +441,8 @@ class Exchange:
         self, tx: Tx, session: SessionRow, in_flight: list[RequestRow], hresult: str, message: str
     ) -> int:
         assert session.company_id is not None
-        words = f"QuickBooks could not run the request ({hresult}: {message.strip()})"
+        said = f"QuickBooks could not run the request ({hresult}: {message.strip()})"
+        words = with_advice(said, hresult)
         if hresult.strip().lower() == PARSE_ERROR_HRESULT and in_flight:
             # QuickBooks refused the whole set before running any of it: nothing was applied.
             if len(in_flight) > 1:
@@ -567,8 +569,7 @@ def _live_session(tx: Tx, hashed: str) -> SessionRow | None:
             session.id,
             expected_state="open",
             state="expired",
-            last_error="The session expired: the Web Connector was silent too "
-            "long. It will sign in again on its next run.",
+            last_error=SESSION_WORDS["expired"],
         )
         # Its work in flight is released, whatever comes late: every request becomes
         # uncertain; the next sign-in sends reads again and checks writes in QuickBooks.

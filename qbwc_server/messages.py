@@ -113,16 +113,30 @@ STATUS_CODES: dict[int, str] = {
     3210: "QuickBooks refused a value of this record; correct the field it names and sync again.",
 }
 
-# The service's own words for a session it refuses or pauses (qbwc_server/service.py).
+# The service's own words for a session it refuses, pauses or ends (service.py, polls.py,
+# exchange.py and soap.py take them from here): what getLastError and closeConnection answer.
 SESSION_WORDS: dict[str, str] = {
     "nvu": "The Web Connector user name or password is not valid for qbwc-server.",
     "locked": "Too many failed sign-ins for this user name; try again in a few minutes.",
     "none": "Nothing to sync.",
     "paused": "Syncing is paused for this company in qbwc-server.",
+    "later": (
+        "The last Web Connector sessions for this company failed; qbwc-server waits a little "
+        "before the next try (see the company's log in qbwc-server)."
+    ),
     "busy": "Another Web Connector session is syncing this company; it will run again later.",
     "unknown_ticket": (
         "This Web Connector session is unknown or has expired. "
         "The Web Connector will sign in again on its next scheduled run."
+    ),
+    "expired": (
+        "The session expired: the Web Connector was silent too long. It will sign in again "
+        "on its next run."
+    ),
+    "abandoned": "The session ended without closeConnection.",
+    "database": (
+        "qbwc-server cannot reach its database right now; nothing was changed. "
+        "The Web Connector will try again on its next scheduled run."
     ),
 }
 
@@ -142,6 +156,13 @@ def explain(code_or_hresult: int | str | None, fallback: str) -> str:
     if key.lower().startswith("0x"):
         return HRESULTS.get("0x" + key[2:].upper(), fallback)
     return SESSION_WORDS.get(key.lower(), fallback)
+
+
+def with_advice(said: str, hresult: str) -> str:
+    """``said`` (what QuickBooks reported, with its HRESULT), followed by what to do about
+    it when the table knows the HRESULT: the words getLastError answers and the log keeps."""
+    advice = explain(hresult, "")
+    return f"{said}. {advice}" if advice else said
 
 
 def explain_text(text: str | None, *, status_code: int | None = None) -> str | None:

@@ -25,18 +25,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from qbwc_server.config import Settings
+from qbwc_server.messages import SESSION_WORDS
 from qbwc_server.secrets import RememberedChecks, verify_fast, verify_password
 from request_queue.polls import SignInReads
 from request_queue.rows import CompanyRow
 from request_queue.store import Store
 
 NONE = "none"
-MSG_NONE = "Nothing to sync."
-MSG_PAUSED = "Syncing is paused for this company in qbwc-server."
-MSG_BACKOFF = (
-    "The last Web Connector sessions for this company failed; qbwc-server waits a little "
-    "before the next try (see the company's log in qbwc-server)."
-)
+MSG_NONE = SESSION_WORDS["none"]
+MSG_PAUSED = SESSION_WORDS["paused"]
+MSG_BACKOFF = SESSION_WORDS["later"]
 PAUSED_POSTPONE_SECONDS = 300  # a paused company's Web Connector asks again after 5 minutes
 BACKOFF_FIRST_SECONDS = 60  # after two failed sessions in a row; doubled for each further one
 BACKOFF_MAX_SECONDS = 3600

@@ -14,6 +14,7 @@ from datetime import timedelta
 from qbwc_server import __version__, collector, metrics
 from qbwc_server.config import Settings
 from qbwc_server.exchange import Exchange, release_in_flight
+from qbwc_server.messages import SESSION_WORDS, with_advice
 from qbwc_server.not_stored import answer_not_stored
 from qbwc_server.polls import IdlePolls, idle_answer, refused_words
 from qbwc_server.polls import session_end_changes as _session_end_changes
@@ -29,13 +30,10 @@ NVU, NONE, BUSY = "nvu", "none", "busy"
 MAX_USER_NAME = 200  # the longest Web Connector user name stored (companies.qbwc_username)
 THROTTLE_PURGE_SECONDS = 60  # how often a process deletes sign-in counters past their window
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-MSG_NVU = "The Web Connector user name or password is not valid for qbwc-server."
-MSG_LOCKED = "Too many failed sign-ins for this user name; try again in a few minutes."
-MSG_BUSY = "Another Web Connector session is syncing this company; it will run again later."
-MSG_UNKNOWN_TICKET = (
-    "This Web Connector session is unknown or has expired. "
-    "The Web Connector will sign in again on its next scheduled run."
-)
+MSG_NVU = SESSION_WORDS["nvu"]
+MSG_LOCKED = SESSION_WORDS["locked"]
+MSG_BUSY = SESSION_WORDS["busy"]
+MSG_UNKNOWN_TICKET = SESSION_WORDS["unknown_ticket"]
 
 
 @dataclass(frozen=True)
@@ -220,7 +218,7 @@ class QbwcService:
                 old.id,
                 expected_state="open",
                 state="expired",
-                last_error="The session ended without closeConnection.",
+                last_error=SESSION_WORDS["abandoned"],
             )
             released = release_in_flight(
                 tx, self.exchange.handlers, old, company_id, self.settings.request_max_attempts
@@ -274,7 +272,8 @@ class QbwcService:
                 return "done"
             company = tx.companies.get(session.company_id)
             tries = session.connection_errors + 1
-            words = f"QuickBooks could not open the company file ({hresult}: {message})"
+            said = f"QuickBooks could not open the company file ({hresult}: {message})"
+            words = with_advice(said, hresult)
             tx.log.write(
                 company.id,
                 "connection_error",

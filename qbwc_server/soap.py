@@ -30,6 +30,7 @@ from spyne.server.wsgi import WsgiApplication
 
 from qbwc_server import metrics, soap_fast
 from qbwc_server.logs import DATABASE
+from qbwc_server.messages import SESSION_WORDS
 from qbwc_server.protocol import QbwcHandler
 from qbxml.errors import XmlParseError
 from qbxml.xmlparse import parse_xml
@@ -84,10 +85,7 @@ _NO_DATABASE = frozenset(
         "interactiveRejected",
     }
 )
-MSG_DATABASE = (
-    "qbwc-server cannot reach its database right now; nothing was changed. "
-    "The Web Connector will try again on its next scheduled run."
-)
+MSG_DATABASE = SESSION_WORDS["database"]
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]

@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 
 from qbwc_server.config import Settings
+from qbwc_server.messages import HRESULTS
 from qbwc_server.secrets import hash_password
 from qbwc_server.service import MSG_BUSY, MSG_LOCKED, MSG_NVU, MSG_UNKNOWN_TICKET, QbwcService
 from qbwc_server.sync.registry import default_registry
@@ -56,6 +57,10 @@ class World:
     def log_events(self) -> list[str]:
         with self.store.transaction() as tx:
             return [e.event for e in tx.log.read(self.company_id, limit=500)]
+
+    def log_messages(self) -> list[str]:
+        with self.store.transaction() as tx:
+            return [e.message for e in tx.log.read(self.company_id, limit=500)]
 
     def sign_in(self, password: str = PASSWORD) -> list[str]:
         return self.service.authenticate("ridgeline", password)
@@ -260,7 +265,10 @@ def test_request_processor_error_ends_the_session_with_words(world: World) -> No
         world.service.receive_response_xml(ticket, "", "0x80040401", "Could not access QuickBooks.")
         < 0
     )
-    assert "Could not access QuickBooks" in world.service.get_last_error(ticket)
+    said = world.service.get_last_error(ticket)
+    assert "Could not access QuickBooks" in said
+    assert said.endswith(HRESULTS["0x80040401"])  # and what to do, from the one table
+    assert said in world.log_messages()
     assert world.state(rid) == "queued"  # read-only: simply asked again next time
     assert "stopped" in world.service.close_connection(ticket)
 
@@ -308,6 +316,7 @@ def test_connection_error_retries_a_couple_of_times_then_done(world: World) -> N
     assert replies == [FILE, FILE, "done"]
     error = world.service.get_last_error(ticket)
     assert "0x80040408" in error and FILE in error
+    assert HRESULTS["0x80040408"] in error
     assert world.log_events().count("connection_error") == 3
 
 

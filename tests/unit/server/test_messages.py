@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from qbwc_server.messages import HRESULTS, SESSION_WORDS, STATUS_CODES, explain, explain_text
+from qbwc_server.messages import (
+    HRESULTS,
+    SESSION_WORDS,
+    STATUS_CODES,
+    explain,
+    explain_text,
+    with_advice,
+)
 
 AUTO_LOGIN = (
     "In QuickBooks: Edit > Preferences > Integrated Applications, allow this application "
@@ -44,3 +51,20 @@ def test_codes_are_found_inside_stored_messages() -> None:
     assert explain_text("anything", status_code=3100) == STATUS_CODES[3100]
     assert explain_text("QuickBooks status 1 (Info): fine") is None
     assert explain_text("Synced 4, 0 failed") is None and explain_text(None) is None
+
+
+def test_the_service_takes_its_session_words_from_the_table() -> None:
+    from qbwc_server import polls, service, soap
+
+    assert SESSION_WORDS["nvu"] == service.MSG_NVU
+    assert SESSION_WORDS["busy"] == service.MSG_BUSY
+    assert SESSION_WORDS["none"] == polls.MSG_NONE
+    assert SESSION_WORDS["later"] == polls.MSG_BACKOFF
+    assert SESSION_WORDS["database"] == soap.MSG_DATABASE
+
+
+def test_with_advice_adds_what_to_do_for_a_known_hresult_only() -> None:
+
+    said = "QuickBooks could not run the request (0x8004041D: not allowed)"
+    assert with_advice(said, "0x8004041d") == f"{said}. {HRESULTS['0x8004041D']}"
+    assert with_advice(said, "0x80049999") == said
