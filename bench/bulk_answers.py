@@ -2,9 +2,10 @@
 
 For 1k, 10k and 50k accounts, on SQLite and on PostgreSQL (QBWC_BENCH_POSTGRES_URL, when a
 server answers), receiveResponseXML is sent in-process and timed against lxml's own parse of
-the same body (the baseline, the best of 5 in the same run). Memory is measured in a second,
-separate apply of the same size (tracing slows the first down): the peak of Python's heap
-(tracemalloc) and the growth of the process's peak resident memory (VmHWM, reset just
+the same body (the baseline, the best of 5 in the same run). Memory is measured in a second
+apply of the same size, in a fresh process of its own (tracing slows the first down, and a
+process that already applied one answer reuses the memory it freed): the peak of Python's
+heap (tracemalloc) and the growth of the process's peak resident memory (VmHWM, reset just
 before the apply: lxml's tree and the drivers' buffers included), both against the body's
 size in bytes.
 
@@ -14,8 +15,10 @@ Usage: .venv/bin/python bench/bulk_answers.py [--quick] [--sizes 1000 10000]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -140,11 +143,24 @@ def one(kind: str, accounts: int, tmp: str, *, memory: bool) -> dict[str, Any]:
     return out
 
 
+def _traced(backend: str, n: int) -> dict[str, Any]:
+    """``one(..., memory=True)`` in a fresh process."""
+    command = [sys.executable, __file__, "--memory-of", backend, str(n)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def main() -> int:
     args = argparse.ArgumentParser()
     args.add_argument("--quick", action="store_true", help="1k and 10k only")
     args.add_argument("--sizes", type=int, nargs="*", default=None)
+    args.add_argument("--memory-of", nargs=2, metavar=("DATABASE", "N"), help=argparse.SUPPRESS)
     parsed = args.parse_args()
+    if parsed.memory_of:
+        with tempfile.TemporaryDirectory() as tmp:
+            traced = one(parsed.memory_of[0], int(parsed.memory_of[1]), tmp, memory=True)
+        print(json.dumps(traced))
+        return 0
     sizes = parsed.sizes or ((1_000, 10_000) if parsed.quick else (1_000, 10_000, 50_000))
     backends = ["sqlite"] + (["postgresql"] if _postgres_answers() else [])
     if "postgresql" not in backends:
@@ -158,7 +174,7 @@ def main() -> int:
         for backend in backends:
             for n in sizes:
                 timed = one(backend, n, tmp, memory=False)
-                traced = one(backend, n, tmp, memory=True)
+                traced = _traced(backend, n)
                 body = timed["body"]
                 rss = "n/a" if traced["rss"] is None else f"{traced['rss'] / body:.1f}"
                 print(

@@ -34,10 +34,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from request_queue.bulk import insert_rows
 from request_queue.keyed import key_groups
 from request_queue.models import Company, Event, Link, QueuedRequest
 
@@ -211,9 +212,7 @@ class Events:
                 }
                 for index, item in enumerate(items)
             ]
-        self._s.execute(
-            insert(cast(Table, Event.__table__)), rows
-        )  # Core: no ORM bookkeeping per row
+        insert_rows(self._s, cast(Table, Event.__table__), rows)
 
     def _fill_from_links(self, pending: list[_Pending]) -> None:
         """qb_id and edit_sequence from the links of the events that asked (one query per

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from request_queue.keyed import key_groups
 from request_queue.models import ImportWatermark, Link, Record
+from request_queue.records import record_rows, upsert_records
 from request_queue.rows import LinkRow, RecordRow, to_row
 
 _CHUNK = 400  # keys or rows per statement: well under SQLite's limit on bound parameters
@@ -99,34 +100,10 @@ class ImportData:
     def save_records(
         self, company_id: int, rows: Iterable[tuple[str, str, str, dict[str, Any]]]
     ) -> None:
-        """Insert or replace many records, given as (kind, record_id, origin, data): one
-        INSERT .. ON CONFLICT DO UPDATE run for every row. A stored record keeps its origin."""
-        now = self._now()
+        """Insert or replace many records, given as (kind, record_id, origin, data), in one
+        statement (records.upsert_records). A stored record keeps its origin."""
         rows_list = list(rows)
-        values = [
-            {
-                "company_id": company_id,
-                "kind": kind,
-                "record_id": record_id,
-                "origin": origin,
-                "data": data,
-                "updated_at": now,
-                "project_id": None if kind == "project" else data.get("project_id"),
-            }
-            for kind, record_id, origin, data in rows_list
-        ]
-        if values:
-            table: Any = Record.__table__
-            statement: Any = self._insert(table)
-            statement = statement.on_conflict_do_update(
-                index_elements=["company_id", "kind", "record_id"],
-                set_={
-                    "data": statement.excluded.data,
-                    "updated_at": statement.excluded.updated_at,
-                    "project_id": statement.excluded.project_id,
-                },
-            )
-            self._s.execute(statement, values)
+        upsert_records(self._s, record_rows(company_id, rows_list, self._now()))
         self._expire({(kind, record_id) for kind, record_id, _origin, _data in rows_list})
 
     def _expire(self, keys: set[tuple[str, str]]) -> None:

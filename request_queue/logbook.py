@@ -6,9 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from request_queue.bulk import insert_rows
 from request_queue.models import LogEntry
 from request_queue.rows import LogRow, to_row
 
@@ -73,9 +74,7 @@ class Logbook:
             }
             for e in entries
         ]
-        self._s.execute(
-            insert(cast(Table, LogEntry.__table__)), rows
-        )  # Core: no ORM bookkeeping per row
+        insert_rows(self._s, cast(Table, LogEntry.__table__), rows)
 
     def read(
         self,

@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.orm import Session
 
+from request_queue.bulk import insert_rows
 from request_queue.errors import Conflict
 from request_queue.keyed import key_groups
 from request_queue.models import Link, Record
@@ -24,34 +25,11 @@ class Records:
         self._dialect = dialect
 
     def upsert_many(self, company_id: int, records: list[dict[str, Any]]) -> None:
-        """Create or replace many records in a few statements (INSERT .. ON CONFLICT DO UPDATE
+        """Create or replace many records in one statement (INSERT .. ON CONFLICT DO UPDATE
         on (company_id, kind, record_id)); each dict has kind, record_id, origin and data. An
         existing record keeps its origin."""
-        from sqlalchemy.dialects import postgresql, sqlite
-
-        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
-        now = self._now()
-        rows = [
-            {
-                "company_id": company_id,
-                "kind": r["kind"],
-                "record_id": r["record_id"],
-                "origin": r["origin"],
-                "data": r["data"],
-                "updated_at": now,
-                "project_id": r["data"].get("project_id") if r["kind"] != "project" else None,
-            }
-            for r in records
-        ]
-        if not rows:
-            return
-        table = cast(Table, Record.__table__)  # Core: no ORM bookkeeping per row
-        statement: Any = insert(table)
-        statement = statement.on_conflict_do_update(
-            index_elements=["company_id", "kind", "record_id"],
-            set_={c: statement.excluded[c] for c in ("data", "updated_at", "project_id")},
-        )
-        self._s.execute(statement, rows)
+        items = [(r["kind"], r["record_id"], r["origin"], r["data"]) for r in records]
+        upsert_records(self._s, record_rows(company_id, items, self._now()))
 
     def link_many(self, company_id: int, links: list[dict[str, Any]]) -> None:
         """Write many links at once (see ``upsert_links``); ``links`` are dicts of kind,
@@ -281,6 +259,9 @@ class Records:
         return [to_row(LinkRow, r) for r in self._s.scalars(query)]
 
 
+_LINKS = cast(Table, Link.__table__)  # Core, not the ORM: no ORM bookkeeping per row
+_RECORDS = cast(Table, Record.__table__)
+_RECORD_UPDATE = ("data", "updated_at", "project_id")
 LINK_COLUMNS = (
     "qb_id",
     "edit_sequence",
@@ -293,17 +274,32 @@ LINK_COLUMNS = (
 
 
 def upsert_links(session: Session, dialect: str, rows: list[dict[str, Any]]) -> None:
-    """Insert or refresh many links in a few statements: INSERT .. ON CONFLICT DO UPDATE on
+    """Insert or refresh many links in one statement: INSERT .. ON CONFLICT DO UPDATE on
     (company_id, kind, app_id, role). Each row has every Link column but the id."""
-    from sqlalchemy.dialects import postgresql, sqlite
+    conflict = ("company_id", "kind", "app_id", "role")
+    insert_rows(session, _LINKS, rows, conflict=conflict, update=LINK_COLUMNS)
 
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    if not rows:
-        return
-    table = cast(Table, Link.__table__)  # Core: no ORM bookkeeping per row
-    statement: Any = insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["company_id", "kind", "app_id", "role"],
-        set_={name: statement.excluded[name] for name in LINK_COLUMNS},
-    )
-    session.execute(statement, rows)
+
+def record_rows(
+    company_id: int, items: Iterable[tuple[str, str, str, dict[str, Any]]], now: datetime
+) -> list[dict[str, Any]]:
+    """The rows of records given as (kind, record_id, origin, data), stored at ``now``."""
+    return [
+        {
+            "company_id": company_id,
+            "kind": kind,
+            "record_id": record_id,
+            "origin": origin,
+            "data": data,
+            "updated_at": now,
+            "project_id": None if kind == "project" else data.get("project_id"),
+        }
+        for kind, record_id, origin, data in items
+    ]
+
+
+def upsert_records(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert or replace many records (rows of ``record_rows``) in one statement; a stored
+    record keeps its origin."""
+    conflict = ("company_id", "kind", "record_id")
+    insert_rows(session, _RECORDS, rows, conflict=conflict, update=_RECORD_UPDATE)
