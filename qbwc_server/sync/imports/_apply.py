@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from qbwc_server import collector
 from qbwc_server.errors import SyncError
 from qbwc_server.sync.exports._spec import Dependency
 from qbwc_server.sync.handlers import SyncEnv
@@ -93,6 +94,7 @@ def _apply_chunk(
         if env.writes is not None:
             env.writes.flush()
         env.tx.events.flush()
+        collector.collect_young()
 
 
 def _new(spec: ImportSpec, item: Incoming, page: Page, tally: Tally) -> None:

@@ -54,3 +54,19 @@ def test_it_leaves_the_collector_off_when_something_else_turned_it_off() -> None
     with collector.paused():
         pass
     assert not gc.isenabled()
+
+
+def test_young_cycles_are_freed_while_the_collector_is_paused() -> None:
+    import weakref
+
+    class Node:
+        other: object = None
+
+    with collector.paused():
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle: reference counting alone never frees it
+        gone = weakref.ref(a)
+        del a, b
+        assert gone() is not None
+        collector.collect_young()
+        assert gone() is None
