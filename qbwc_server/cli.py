@@ -162,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     bill_import.add_argument("company")
     bill_import.add_argument("project", help="the project's id")
     bill_import.add_argument("txn_ids", nargs="+", metavar="TXN_ID", help="the bills' TxnIDs")
+    bill_import.add_argument("--json", action="store_true", help="the imported bills, as JSON")
 
     sim = sub.add_parser(
         "simulate", help="run a simulated Web Connector + QuickBooks company against a server"
@@ -345,6 +346,9 @@ def _bills(args: argparse.Namespace, ops: Operations, out: TextIO) -> int:
     ``bill-import`` makes the picked ones (by TxnID) the project's bills."""
     if args.command == "bill-import":
         imported = ops.syncs.import_bills(args.company, args.project, list(args.txn_ids))
+        if args.json:
+            print(json.dumps({"imported": [_jsonable(r) for r in imported]}, indent=2), file=out)
+            return 0
         for row in imported:
             print(f"bill {row.record_id}: imported into project {args.project}", file=out)
         return 0

@@ -54,6 +54,10 @@ def test_the_bill_candidate_commands(harness: Harness, capsys: pytest.CaptureFix
 
     code, said = _qbwc("bill-import", "ridgeline", "p1", qb_bill["TxnID"])
     assert (code, said) == (0, f"bill qb-{qb_bill['TxnID']}: imported into project p1\n")
+    code, said = _qbwc("bill-import", "ridgeline", "p1", qb_bill["TxnID"], "--json")  # again
+    (bill,) = json.loads(said)["imported"]
+    assert code == 0 and (bill["kind"], bill["record_id"]) == ("bill", f"qb-{qb_bill['TxnID']}")
+    assert bill["data"]["project_id"] == "p1"
     code, said = _qbwc("bill-candidates", "ridgeline", "p1")
     assert said.startswith("No bill candidates for project p1")
 
