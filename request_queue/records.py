@@ -19,10 +19,9 @@ from request_queue.rows import LinkRow, RecordRow, to_row
 class Records:
     """Operations on records and links within one transaction."""
 
-    def __init__(self, session: Session, clock: Callable[[], datetime], dialect: str = "") -> None:
+    def __init__(self, session: Session, clock: Callable[[], datetime]) -> None:
         self._s = session
         self._now = clock
-        self._dialect = dialect
 
     def upsert_many(self, company_id: int, records: list[dict[str, Any]]) -> None:
         """Create or replace many records in one statement (INSERT .. ON CONFLICT DO UPDATE
@@ -36,7 +35,7 @@ class Records:
         app_id, role and the LINK_COLUMNS but last_synced_at, which is now."""
         now = self._now()
         rows = [{"company_id": company_id, **link, "last_synced_at": now} for link in links]
-        upsert_links(self._s, self._dialect, rows)
+        upsert_links(self._s, rows)
 
     def upsert(
         self, company_id: int, kind: str, record_id: str, *, origin: str, data: dict[str, Any]
@@ -273,7 +272,7 @@ LINK_COLUMNS = (
 )
 
 
-def upsert_links(session: Session, dialect: str, rows: list[dict[str, Any]]) -> None:
+def upsert_links(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert or refresh many links in one statement: INSERT .. ON CONFLICT DO UPDATE on
     (company_id, kind, app_id, role). Each row has every Link column but the id."""
     conflict = ("company_id", "kind", "app_id", "role")

@@ -35,7 +35,7 @@ class Tx:
         self.admins = Admins(db_session, clock)
         self.sessions = Sessions(db_session, clock)
         self.queue = Queue(db_session, clock, dialect)
-        self.records = Records(db_session, clock, dialect)
+        self.records = Records(db_session, clock)
         self.log = Logbook(db_session, clock)
         self.tokens = Tokens(db_session, clock)
         self.events = Events(db_session, clock)
