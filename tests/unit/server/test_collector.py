@@ -70,3 +70,29 @@ def test_young_cycles_are_freed_while_the_collector_is_paused() -> None:
         assert gone() is not None
         collector.collect_young()
         assert gone() is None
+
+
+def test_a_calls_cycles_are_freed_when_it_ends_while_another_keeps_it_paused() -> None:
+    import weakref
+
+    class Node:
+        other: object = None
+
+    inside, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collector.paused():
+            inside.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert inside.wait(5)
+    with collector.paused():
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        gone = weakref.ref(a)
+        del a, b
+    assert not gc.isenabled() and gone() is None
+    release.set()
+    thread.join(5)
