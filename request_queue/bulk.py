@@ -4,7 +4,8 @@ SQLite: one executemany of an INSERT built once; sqlite3 loops over the one prep
 statement in C. PostgreSQL: an executemany there runs one INSERT per row on the server
 (psycopg pipelines them, but each is parsed, planned and executed alone: 10,000 links of an
 import took 0.4 s). So the rows go as one array per column, typed by the column, and one
-``INSERT .. SELECT * FROM unnest(...)`` writes them all.
+``INSERT .. SELECT * FROM unnest(...)`` writes them all. The arrays are typed without string
+lengths, so a value too long for its column is refused by the column, never cut.
 
 An upsert names its conflict columns. Rows with the same conflict key are reduced to the
 last one first, as executing them one after the other would leave it (PostgreSQL refuses a
@@ -16,9 +17,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import String, Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+
+def _unbounded(column_type: Any) -> Any:
+    """The array's element type: a string column's without its length. ``CAST(x AS
+    VARCHAR(60)[])`` would cut a longer value silently; inserting unbounded text into the
+    column lets the column refuse it, as a one-row INSERT does."""
+    if isinstance(column_type, String) and column_type.length is not None:
+        return String()
+    return column_type
 
 
 def insert_rows(
@@ -39,7 +49,9 @@ def insert_rows(
         names = list(rows[0])
         arrays = [
             bindparam(
-                f"v_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type)
+                f"v_{name}",
+                [row[name] for row in rows],
+                type_=postgresql.ARRAY(_unbounded(table.c[name].type)),
             )
             for name in names
         ]

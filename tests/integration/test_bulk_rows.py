@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import pytest
 from sqlalchemy import Table, event, select
 
 from qbwc_server.config import Settings
 from request_queue.bulk import insert_rows
+from request_queue.errors import DatabaseError
 from request_queue.models import Record
 from tests.conftest import Clock
 from tests.support.inprocess import Harness
@@ -83,5 +85,21 @@ def test_nothing_to_write_writes_nothing(settings: Settings, clock: Clock) -> No
             insert_rows(session, RECORDS, [], conflict=KEY, update=("data",))
         event.remove(h.store.db.engine, "before_cursor_execute", count)
         assert [s for s in seen if "INSERT" in s.upper()] == []
+    finally:
+        h.close()
+
+
+def test_a_value_too_long_for_its_column_is_refused_not_cut(
+    settings: Settings, clock: Clock
+) -> None:
+    h = Harness(settings, clock)
+    try:
+        if h.store.db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite does not enforce column lengths; the ids are checked before")
+        too_long = "x" * 201  # record_id is VARCHAR(200)
+        with pytest.raises(DatabaseError, match="too long"), h.store.db.transaction() as session:
+            insert_rows(
+                session, RECORDS, [_row(h.company_id, too_long, {})], conflict=KEY, update=("data",)
+            )
     finally:
         h.close()

@@ -108,8 +108,8 @@ def _refuse_links_of(h: Harness, app_id: str) -> list[int]:
 
 def _values(params: Any) -> list[Any]:
     """Every bound value of a statement (one parameter set, or many)."""
-    if isinstance(params, dict):
-        return list(params.values())
+    if isinstance(params, dict):  # a bulk write binds a list of values per column
+        return [x for v in params.values() for x in (v if isinstance(v, list) else [v])]
     if isinstance(params, list | tuple):
         return [
             v for p in params for v in (_values(p) if isinstance(p, dict | list | tuple) else [p])
