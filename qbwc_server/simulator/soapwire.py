@@ -84,6 +84,7 @@ class Transport:
         continue_wait: float = CONTINUE_WAIT,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        self.resent = 0  # calls sent again after the server closed a kept-alive connection
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http:// or https:// URL: {url!r}")
@@ -116,6 +117,7 @@ class Transport:
         try:
             return self._exchange(op, body, new_connection=not reused, cut=cut)
         except _Stale:
+            self.resent += 1
             self._open()
             return self._exchange(op, body, new_connection=True, cut=cut)
 

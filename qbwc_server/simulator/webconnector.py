@@ -68,6 +68,7 @@ class SessionResult:
     warnings: list[str] = field(default_factory=list)  # clientVersion "W:" texts
     postpone: str | None = None  # authenticate's optional 3rd member (seconds to wait)
     min_run_every: str | None = None  # its optional 4th member (MinimumRunEveryNSeconds)
+    resent: int = 0  # calls sent again on a new connection when a kept-alive one was closed
 
 
 @dataclass
@@ -84,6 +85,7 @@ class _Progress:
     warnings: list[str] = field(default_factory=list)
     postpone: str | None = None
     min_run_every: str | None = None
+    resent: int = 0
 
     def freeze(self) -> SessionResult:
         return SessionResult(**vars(self))
@@ -134,6 +136,7 @@ class WebConnector:
             self._event(f"Error: {exc.message}")
         finally:
             transport.close()
+            state.resent = transport.resent
         return state.freeze()
 
     # -- the sequence ------------------------------------------------------------------------

@@ -4,6 +4,7 @@ is lost, nothing is in QuickBooks twice, and nothing is stuck in sent or uncerta
 
 from __future__ import annotations
 
+import collections
 import os
 import random
 import threading
@@ -56,14 +57,18 @@ def test_workers_killed_at_random_moments_lose_and_duplicate_nothing(
         company = Company(database_url, "kills")
         killer = _Killer(server, KILLS, seed)
         outcomes: list[str] = []
+        resent = 0
         try:
             killer.start()
             deadline = time.monotonic() + 120
             while killer.is_alive() and time.monotonic() < deadline:
-                if len(company.projects) < 40:
+                # Work all along: a session with nothing to do is over in a few milliseconds,
+                # and kills must meet Sync Jobs in flight (40 projects were once enough).
+                if len(company.projects) < 40 or (outcomes and outcomes[-1] == "no_work"):
                     company.add_project()
                 result: SessionResult = company.session(server.soap_url, timeout=10)
                 outcomes.append(result.outcome)
+                resent += result.resent
                 if result.outcome in ("busy", "error", "died"):
                     time.sleep(BUSY_SECONDS / 2)
         finally:
@@ -73,7 +78,9 @@ def test_workers_killed_at_random_moments_lose_and_duplicate_nothing(
         server.wait_ready()
         drain(company, server.soap_url, busy_seconds=BUSY_SECONDS)
         company.check_end_state()
-        assert "died" in outcomes, outcomes  # kills did land in the middle of sessions
+        # Kills did land in the middle of calls: a call on a fresh connection dies with its
+        # session; one on a kept-alive connection is sent again on a new one, as .NET does.
+        assert "died" in outcomes or resent > 0, sorted(collections.Counter(outcomes).items())
         company.close()
 
 

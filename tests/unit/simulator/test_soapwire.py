@@ -402,7 +402,9 @@ def test_a_reused_connection_dropped_before_any_answer_is_retried_once(raw: Star
     peer = raw(handler)
     transport = Transport(peer.url, timeout=5, continue_wait=5)
     assert result("getLastError", transport.post("getLastError", [("ticket", "t")])) == "first"
+    assert transport.resent == 0
     assert result("getLastError", transport.post("getLastError", [("ticket", "t")])) == "again"
+    assert transport.resent == 1
     transport.close()
     assert peer.connections == 2
     assert [h.endswith(b"Keep-Alive\r\n\r\n") for h in peer.heads] == [True, False, True]
