@@ -59,29 +59,32 @@ def test_workers_killed_at_random_moments_lose_and_duplicate_nothing(
         outcomes: list[str] = []
         resent = 0
         try:
-            killer.start()
-            deadline = time.monotonic() + 120
-            while killer.is_alive() and time.monotonic() < deadline:
-                # Work all along: a session with nothing to do is over in a few milliseconds,
-                # and kills must meet Sync Jobs in flight (40 projects were once enough).
-                if len(company.projects) < 40 or (outcomes and outcomes[-1] == "no_work"):
-                    company.add_project()
-                result: SessionResult = company.session(server.soap_url, timeout=10)
-                outcomes.append(result.outcome)
-                resent += result.resent
-                if result.outcome in ("busy", "error", "died"):
-                    time.sleep(BUSY_SECONDS / 2)
+            try:
+                killer.start()
+                deadline = time.monotonic() + 120
+                while killer.is_alive() and time.monotonic() < deadline:
+                    # Work all along: a session with nothing to do is over in a few ms, and
+                    # kills must meet Sync Jobs in flight (40 projects were once enough).
+                    if len(company.projects) < 40 or (outcomes and outcomes[-1] == "no_work"):
+                        company.add_project()
+                    result: SessionResult = company.session(server.soap_url, timeout=10)
+                    outcomes.append(result.outcome)
+                    resent += result.resent
+                    if result.outcome in ("busy", "error", "died"):
+                        time.sleep(BUSY_SECONDS / 2)
+            finally:
+                killer.stop.set()
+                killer.join()
+            assert killer.killed >= KILLS, f"only {killer.killed} kills (seed {seed})"
+            server.wait_ready()
+            drain(company, server.soap_url, busy_seconds=BUSY_SECONDS)
+            company.check_end_state()
+            # Kills did land in the middle of calls: a call on a fresh connection dies with its
+            # session; one on a kept-alive connection is sent again on a new one, as .NET does.
+            counted = sorted(collections.Counter(outcomes).items())
+            assert "died" in outcomes or resent > 0, counted
         finally:
-            killer.stop.set()
-            killer.join()
-        assert killer.killed >= KILLS, f"only {killer.killed} kills (seed {seed})"
-        server.wait_ready()
-        drain(company, server.soap_url, busy_seconds=BUSY_SECONDS)
-        company.check_end_state()
-        # Kills did land in the middle of calls: a call on a fresh connection dies with its
-        # session; one on a kept-alive connection is sent again on a new one, as .NET does.
-        assert "died" in outcomes or resent > 0, sorted(collections.Counter(outcomes).items())
-        company.close()
+            company.close()  # a failure above must not leave its connections to the next test
 
 
 class _CrashAfter:
