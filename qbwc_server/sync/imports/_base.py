@@ -61,6 +61,35 @@ class Ask:
     page_size: int
 
 
+def paged(
+    build: Callable[..., etree._Element],
+    ctx: BuildContext,
+    ask: Ask,
+    *,
+    first: dict[str, Any] | None = None,
+    **always: Any,
+) -> etree._Element:
+    """The query of one page of an iterated list: the first page carries the filters
+    (``first``, and FromModifiedDate from the watermark); a later page names only the
+    iterator, as qbXML wants with Continue. ``always`` goes on every page."""
+    if ask.iterator == "Continue":
+        return build(
+            ctx,
+            max_returned=ask.page_size,
+            iterator="Continue",
+            iterator_id=ask.iterator_id,
+            **always,
+        )
+    return build(
+        ctx,
+        max_returned=ask.page_size,
+        modified_from=ask.modified_from,
+        iterator="Start",
+        **(first or {}),
+        **always,
+    )
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One object of an answer: its QuickBooks ids and its parsed Ret."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from qbwc_server.sync.imports._base import Ask, ImportSpec, Incoming, Mapped
+from qbwc_server.sync.imports._base import Ask, ImportSpec, Incoming, Mapped, paged
 from qbwc_server.sync.imports._page import Page
 from qbwc_server.sync.imports._values import day, money
 from qbxml.builders import bill as qb
@@ -25,21 +25,7 @@ Lines = tuple[tuple[qb.ExpenseLineRet, ...], tuple[qb.ItemLineRet, ...]]
 
 
 def query(ctx: BuildContext, ask: Ask) -> etree._Element:
-    if ask.iterator == "Continue":
-        return qb.bill_query(
-            ctx,
-            max_returned=ask.page_size,
-            include_line_items=True,
-            iterator="Continue",
-            iterator_id=ask.iterator_id,
-        )
-    return qb.bill_query(
-        ctx,
-        max_returned=ask.page_size,
-        modified_from=ask.modified_from,
-        include_line_items=True,
-        iterator="Start",
-    )
+    return paged(qb.bill_query, ctx, ask, include_line_items=True)
 
 
 def read(element: etree._Element) -> Incoming:

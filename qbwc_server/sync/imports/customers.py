@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from qbwc_server.sync.imports._base import Ask, ImportSpec, Incoming, Mapped
+from qbwc_server.sync.imports._base import Ask, ImportSpec, Incoming, Mapped, paged
 from qbwc_server.sync.imports._page import Page
 from qbwc_server.sync.imports._values import address, day
 from qbxml.builders import customer as qb
@@ -26,17 +26,7 @@ PUSH_ONLY = frozenset({"first_name", "last_name", "email", "phone"})
 
 
 def query(ctx: BuildContext, ask: Ask) -> etree._Element:
-    if ask.iterator == "Continue":
-        return qb.customer_query(
-            ctx, max_returned=ask.page_size, iterator="Continue", iterator_id=ask.iterator_id
-        )
-    return qb.customer_query(
-        ctx,
-        max_returned=ask.page_size,
-        active_status="All",
-        modified_from=ask.modified_from,
-        iterator="Start",
-    )
+    return paged(qb.customer_query, ctx, ask, first={"active_status": "All"})
 
 
 def read(element: etree._Element) -> Incoming:

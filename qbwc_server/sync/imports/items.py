@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from qbwc_server.sync.imports._base import Ask, ImportSpec, Incoming, Mapped
+from qbwc_server.sync.imports._base import Ask, ImportSpec, Incoming, Mapped, paged
 from qbwc_server.sync.imports._page import Page
 from qbwc_server.sync.imports._values import money
 from qbxml.builders import item as qb
@@ -24,17 +24,7 @@ TAXABLE = {"tax": True, "non": False}
 
 
 def query(ctx: BuildContext, ask: Ask) -> etree._Element:
-    if ask.iterator == "Continue":
-        return qb.item_query(
-            ctx, max_returned=ask.page_size, iterator="Continue", iterator_id=ask.iterator_id
-        )
-    return qb.item_query(
-        ctx,
-        max_returned=ask.page_size,
-        active_status="All",
-        modified_from=ask.modified_from,
-        iterator="Start",
-    )
+    return paged(qb.item_query, ctx, ask, first={"active_status": "All"})
 
 
 def read(element: etree._Element) -> Incoming:

@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from qbwc_server.sync.imports._base import Ask, ImportSpec, Incoming, Mapped
+from qbwc_server.sync.imports._base import Ask, ImportSpec, Incoming, Mapped, paged
 from qbwc_server.sync.imports._page import Page
 from qbwc_server.sync.imports._values import day, money
 from qbxml.builders import receive_payment as qb
@@ -28,21 +28,7 @@ SEVERAL = "applied to invoices of several projects"
 
 
 def query(ctx: BuildContext, ask: Ask) -> etree._Element:
-    if ask.iterator == "Continue":
-        return qb.receive_payment_query(
-            ctx,
-            max_returned=ask.page_size,
-            include_line_items=True,
-            iterator="Continue",
-            iterator_id=ask.iterator_id,
-        )
-    return qb.receive_payment_query(
-        ctx,
-        max_returned=ask.page_size,
-        modified_from=ask.modified_from,
-        include_line_items=True,
-        iterator="Start",
-    )
+    return paged(qb.receive_payment_query, ctx, ask, include_line_items=True)
 
 
 def read(element: etree._Element) -> Incoming:

@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from qbwc_server.sync.imports._base import Ask, ImportSpec, Incoming, Mapped, Rule
+from qbwc_server.sync.imports._base import Ask, ImportSpec, Incoming, Mapped, Rule, paged
 from qbwc_server.sync.imports._page import Page
 from qbwc_server.sync.imports._values import address, money
 from qbxml.builders import vendor as qb
@@ -26,17 +26,7 @@ _NOTES_PREFIX = "vendor type:"
 
 
 def query(ctx: BuildContext, ask: Ask) -> etree._Element:
-    if ask.iterator == "Continue":
-        return qb.vendor_query(
-            ctx, max_returned=ask.page_size, iterator="Continue", iterator_id=ask.iterator_id
-        )
-    return qb.vendor_query(
-        ctx,
-        max_returned=ask.page_size,
-        active_status="All",
-        modified_from=ask.modified_from,
-        iterator="Start",
-    )
+    return paged(qb.vendor_query, ctx, ask, first={"active_status": "All"})
 
 
 def read(element: etree._Element) -> Incoming:
